@@ -1,0 +1,246 @@
+//! Reads one classified entry with the parser for its kind and describes what was read
+//! (a manifest row).
+
+use super::Options;
+use crate::bundle::{Bundle, Entry};
+use crate::parse::classify::{Classified, Kind};
+use crate::parse::utf16::Utf16Reader;
+use crate::parse::w3c::W3cStats;
+use crate::parse::{access, appconfig, evtx, httperr, Emit};
+use crate::progress::{Counting, Progress};
+use crate::tables::FrameSink;
+use crate::{Error, Result};
+use std::io::Read;
+
+/// What was read from one entry: a row of the manifest.
+#[derive(Debug, Clone, Default)]
+pub struct SourceInfo {
+    /// Path in the bundle.
+    pub path: String,
+    /// Kind name.
+    pub kind: &'static str,
+    /// `parsed`, `partial`, `skipped` or `failed`.
+    pub status: &'static str,
+    /// Why skipped or failed, or what went wrong.
+    pub reason: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Text lines.
+    pub lines: Option<u64>,
+    /// Lines that became rows.
+    pub data_lines: Option<u64>,
+    /// Directive lines.
+    pub directive_lines: Option<u64>,
+    /// Blank lines.
+    pub blank_lines: Option<u64>,
+    /// Lines in `parse_errors`.
+    pub error_lines: Option<u64>,
+    /// Event records read.
+    pub records: Option<u64>,
+    /// Event records or chunks lost.
+    pub record_failures: Option<u64>,
+    /// Rows written to the entry's tables.
+    pub rows: u64,
+    /// Earliest time.
+    pub first_time: Option<i64>,
+    /// Latest time.
+    pub last_time: Option<i64>,
+    /// Computer named by the entry.
+    pub computer: Option<String>,
+}
+
+impl SourceInfo {
+    /// An entry that is not read.
+    pub fn skipped(path: &str, kind: &'static str, bytes: u64, reason: String) -> Self {
+        SourceInfo {
+            path: path.to_string(),
+            kind,
+            status: "skipped",
+            reason,
+            bytes,
+            ..Default::default()
+        }
+    }
+
+    /// An entry that could not be read.
+    pub fn failed(path: &str, kind: &'static str, bytes: u64, reason: String) -> Self {
+        SourceInfo {
+            status: "failed",
+            ..SourceInfo::skipped(path, kind, bytes, reason)
+        }
+    }
+
+    fn from_w3c(path: &str, kind: &'static str, bytes: u64, st: &W3cStats, rows: u64) -> Self {
+        let mut notes = Vec::new();
+        if st.error_lines > 0 {
+            notes.push(format!(
+                "{} line(s) could not be parsed (see parse_errors)",
+                st.error_lines
+            ));
+        }
+        if let Some(e) = &st.read_error {
+            notes.push(e.clone());
+        }
+        let status = if st.read_error.is_some() || st.error_lines > 0 {
+            "partial"
+        } else {
+            "parsed"
+        };
+        SourceInfo {
+            path: path.to_string(),
+            kind,
+            status,
+            reason: notes.join("; "),
+            bytes,
+            lines: Some(st.lines),
+            data_lines: Some(st.data_lines),
+            directive_lines: Some(st.directive_lines),
+            blank_lines: Some(st.blank_lines),
+            error_lines: Some(st.error_lines),
+            records: None,
+            record_failures: None,
+            rows,
+            first_time: st.first_time,
+            last_time: st.last_time,
+            computer: st.computer.clone(),
+        }
+    }
+}
+
+/// Reads `entry` (already classified) into `sink`.
+pub(super) fn read_entry(
+    bundle: &Bundle,
+    entry: &Entry,
+    class: &Classified,
+    opts: &Options,
+    sink: &mut dyn FrameSink,
+    progress: &Progress,
+) -> Result<SourceInfo> {
+    let mut emit = Emit::new(&bundle.id, &entry.path, sink, opts.batch_rows);
+    let kind = class.kind.name();
+    let info = match class.kind {
+        Kind::Httperr | Kind::W3c => {
+            let stats = entry.with_reader(&opts.limits, |r| {
+                let counting = Counting::new(r, progress);
+                let input: Box<dyn Read> = match class.utf16 {
+                    Some(order) => Box::new(Utf16Reader::new(counting, order)),
+                    None => Box::new(counting),
+                };
+                if class.kind == Kind::Httperr {
+                    httperr::read(input, opts.max_line, &mut emit)
+                } else {
+                    access::read(input, opts.max_line, class.site_hint, &mut emit)
+                }
+            });
+            match stats {
+                Ok(st) => {
+                    emit.finish();
+                    let mut info =
+                        SourceInfo::from_w3c(&entry.path, kind, entry.size, &st, emit.rows_written);
+                    if let Some(r) = &class.reason {
+                        info.reason = if info.reason.is_empty() {
+                            r.clone()
+                        } else {
+                            format!("{r}; {}", info.reason)
+                        };
+                    }
+                    if class.utf16.is_some() {
+                        info.reason = join(&info.reason, "UTF-16 text, transcoded to UTF-8");
+                    }
+                    info
+                }
+                Err(e) => SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
+            }
+        }
+        Kind::Evtx => match entry.local_file(&opts.limits) {
+            Ok(local) => {
+                let st = evtx::read(&local.path, &mut emit);
+                progress.inc(entry.size);
+                emit.finish();
+                if let Some(e) = st.open_error {
+                    SourceInfo::failed(&entry.path, kind, entry.size, e)
+                } else {
+                    let mut notes = st.notes.clone();
+                    if st.failures > 0 {
+                        notes.push(format!(
+                            "{} chunk(s) or record(s) could not be read (see parse_errors)",
+                            st.failures
+                        ));
+                    }
+                    if st.recovered > 0 {
+                        notes.push(format!(
+                            "{} record(s) carved from unallocated space",
+                            st.recovered
+                        ));
+                    }
+                    SourceInfo {
+                        path: entry.path.clone(),
+                        kind,
+                        status: if st.failures > 0 { "partial" } else { "parsed" },
+                        reason: notes.join("; "),
+                        bytes: entry.size,
+                        records: Some(st.records),
+                        record_failures: Some(st.failures),
+                        rows: emit.rows_written,
+                        first_time: st.first_time,
+                        last_time: st.last_time,
+                        computer: st.computer,
+                        ..Default::default()
+                    }
+                }
+            }
+            Err(e) => SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
+        },
+        Kind::AppConfig => {
+            let st = entry.with_reader(&opts.limits, |r| {
+                appconfig::read(Counting::new(r, progress), &mut emit)
+            });
+            emit.finish();
+            match st {
+                Ok(st) => SourceInfo {
+                    path: entry.path.clone(),
+                    kind,
+                    status: if st.error.is_some() {
+                        "failed"
+                    } else if st.warnings.is_empty() {
+                        "parsed"
+                    } else {
+                        "partial"
+                    },
+                    reason: st
+                        .error
+                        .clone()
+                        .into_iter()
+                        .chain(st.warnings.iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    bytes: entry.size,
+                    rows: emit.rows_written,
+                    ..Default::default()
+                },
+                Err(e) => SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
+            }
+        }
+        _ => SourceInfo::skipped(
+            &entry.path,
+            kind,
+            entry.size,
+            class.reason.clone().unwrap_or_default(),
+        ),
+    };
+    if let Some(e) = emit.take_error() {
+        return Err(e);
+    }
+    if crate::progress::interrupted() {
+        return Err(Error::Interrupted);
+    }
+    Ok(info)
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}; {b}")
+    }
+}

@@ -1,0 +1,205 @@
+//! The `analyze` command: reads every bundle named on the command line into the
+//! dataset. Entries are classified, grouped into tasks, and the tasks run in parallel
+//! on one rayon pool; each task writes its own part files; the manifest (`sources`)
+//! and the summary say what was read, skipped or failed and why.
+
+mod entry;
+mod plan;
+pub mod summary;
+
+use crate::bundle::{self, Bundle, Limits};
+use crate::dataset::Staging;
+use crate::parse::classify::{self, Classified};
+use crate::progress::{self, Progress};
+use crate::tables::sources::{SourcesRow, SourcesTable};
+use crate::tables::{Builder, FrameSink, TableId};
+use crate::{Error, Result};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use entry::SourceInfo;
+
+/// What `analyze` needs to know.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Zip files, folders or loose files.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Limits against hostile archives.
+    pub limits: Limits,
+    /// Longest text line read.
+    pub max_line: usize,
+    /// Rows per Parquet row group.
+    pub batch_rows: usize,
+    /// Draw a progress bar (when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// What happened to one bundle.
+pub struct BundleReport {
+    /// Bundle id.
+    pub id: String,
+    /// The input.
+    pub label: String,
+    /// Host the bundle's rows were filed under.
+    pub host: String,
+    /// One entry per bundle entry, in path order.
+    pub sources: Vec<SourceInfo>,
+    /// Files written to the dataset.
+    pub files: Vec<PathBuf>,
+    /// Rows written per table.
+    pub rows: BTreeMap<TableId, u64>,
+}
+
+/// Reads all inputs into `OUT/dataset`.
+pub fn run(opts: &Options) -> Result<Vec<BundleReport>> {
+    std::fs::create_dir_all(&opts.out)
+        .map_err(|e| Error::output(opts.out.display().to_string(), e))?;
+    let bundles = bundle::open_inputs(&opts.inputs, &opts.limits, &opts.out)?;
+    let mut reports = Vec::new();
+    for b in bundles {
+        reports.push(run_bundle(opts, b)?);
+    }
+    Ok(reports)
+}
+
+fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
+    let limits = &opts.limits;
+    // Classify every entry by its first bytes (in parallel: zip members inflate).
+    let classes: Vec<std::result::Result<Classified, String>> = bundle
+        .entries
+        .par_iter()
+        .map(|e| {
+            e.head(classify::SNIFF_BYTES, limits)
+                .map(|head| classify::classify(&e.path, &head))
+                .map_err(|err| err.to_string())
+        })
+        .collect();
+    let tasks = plan::tasks(&bundle.entries, &classes);
+    let total: u64 = tasks
+        .iter()
+        .flat_map(|t| t.iter())
+        .map(|&i| bundle.entries[i].size)
+        .sum();
+    let progress = Progress::new(total, opts.progress, &bundle.label);
+    let staging = Staging::begin(&opts.out.join("dataset"), &bundle.id)?;
+    type TaskResult = Result<(Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>)>;
+    let results: Vec<TaskResult> = tasks
+        .par_iter()
+        .enumerate()
+        .map(|(n, task)| {
+            let mut writer = staging.part_writer(n);
+            let mut infos = Vec::with_capacity(task.len());
+            for &i in task {
+                if progress::interrupted() {
+                    return Err(Error::Interrupted);
+                }
+                let class = classes[i]
+                    .as_ref()
+                    .expect("planned entries were classified");
+                let info = entry::read_entry(
+                    &bundle,
+                    &bundle.entries[i],
+                    class,
+                    opts,
+                    &mut writer,
+                    &progress,
+                )?;
+                infos.push((i, info));
+            }
+            let rows = writer.finish()?;
+            Ok((infos, rows))
+        })
+        .collect();
+    progress.finish();
+    let mut by_index: Vec<Option<SourceInfo>> = (0..bundle.entries.len()).map(|_| None).collect();
+    let mut rows: BTreeMap<TableId, u64> = BTreeMap::new();
+    for r in results {
+        match r {
+            Ok((infos, task_rows)) => {
+                for (i, info) in infos {
+                    by_index[i] = Some(info);
+                }
+                for (t, n) in task_rows {
+                    *rows.entry(t).or_default() += n;
+                }
+            }
+            Err(e) => {
+                staging.abort();
+                return Err(e);
+            }
+        }
+    }
+    if progress::interrupted() {
+        staging.abort();
+        return Err(Error::Interrupted);
+    }
+    let mut sources: Vec<SourceInfo> = Vec::new();
+    for (i, e) in bundle.entries.iter().enumerate() {
+        sources.push(match (by_index[i].take(), &classes[i]) {
+            (Some(info), _) => info,
+            (None, Ok(c)) => SourceInfo::skipped(
+                &e.path,
+                c.kind.name(),
+                e.size,
+                c.reason.clone().unwrap_or_default(),
+            ),
+            (None, Err(reason)) => SourceInfo::failed(&e.path, "other", e.size, reason.clone()),
+        });
+    }
+    for u in bundle.unreadable.iter().chain(bundle.archives.iter()) {
+        let kind = if u.archive { "archive" } else { "other" };
+        let mut info = SourceInfo::skipped(&u.path, kind, u.size, u.reason.clone());
+        if bundle.archives.iter().any(|a| a.path == u.path) {
+            info.status = "parsed";
+        }
+        sources.push(info);
+    }
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    let host = summary::host_of(&sources);
+    let mut writer = staging.part_writer(tasks.len());
+    let mut table = SourcesTable::with_capacity(sources.len());
+    for s in &sources {
+        table.push(&s.row(&bundle.id, &bundle.label));
+    }
+    writer.put(<SourcesTable as Builder>::ID, table.take())?;
+    for (t, n) in writer.finish()? {
+        *rows.entry(t).or_default() += n;
+    }
+    let files = staging.commit(&host)?;
+    Ok(BundleReport {
+        id: bundle.id.clone(),
+        label: bundle.label.clone(),
+        host,
+        sources,
+        files,
+        rows,
+    })
+}
+
+impl SourceInfo {
+    fn row<'a>(&'a self, bundle_id: &'a str, bundle: &'a str) -> SourcesRow<'a> {
+        SourcesRow {
+            bundle_id: Some(bundle_id),
+            bundle: Some(bundle),
+            source_file: Some(&self.path),
+            kind: Some(self.kind),
+            status: Some(self.status),
+            reason: (!self.reason.is_empty()).then_some(self.reason.as_str()),
+            bytes: Some(self.bytes as i64),
+            lines: self.lines.map(|v| v as i64),
+            data_lines: self.data_lines.map(|v| v as i64),
+            directive_lines: self.directive_lines.map(|v| v as i64),
+            blank_lines: self.blank_lines.map(|v| v as i64),
+            error_lines: self.error_lines.map(|v| v as i64),
+            records: self.records.map(|v| v as i64),
+            record_failures: self.record_failures.map(|v| v as i64),
+            rows: Some(self.rows as i64),
+            first_time: self.first_time,
+            last_time: self.last_time,
+            computer: self.computer.as_deref(),
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Bundles: turns the inputs named on the command line (zip files, folders, loose
+//! files) into a flat, sorted list of [`Entry`]s that can be read, plus the entries that
+//! cannot be read at all with the reason. Knows containers (zip, nested zip, folders),
+//! nothing of log formats.
+//!
+//! Each zip or folder given is one bundle; loose files given together form one bundle.
+
+mod dir;
+mod limits;
+mod shared_file;
+mod zip;
+
+pub use limits::{LimitedReader, Limits};
+
+use crate::{Error, Result};
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One readable entry of a bundle.
+pub struct Entry {
+    /// Path inside the bundle, `/`-separated; members of a nested zip are prefixed with
+    /// the nested zip's path (`support/logs.zip/LogFiles/HTTPERR/httperr1.log`).
+    pub path: String,
+    /// Uncompressed size in bytes, as the container declares it.
+    pub size: u64,
+    source: Source,
+}
+
+enum Source {
+    File(PathBuf),
+    Zip(zip::ZipMember),
+}
+
+/// An entry that is listed but cannot be read (encrypted, symlink, unsupported
+/// compression, over a limit ...).
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// Path inside the bundle.
+    pub path: String,
+    /// Declared size.
+    pub size: u64,
+    /// Why it is not read.
+    pub reason: String,
+    /// Whether this is a container (a nested zip that failed), for the manifest's kind.
+    pub archive: bool,
+}
+
+/// A bundle: the entries of one input (or of all loose files given).
+pub struct Bundle {
+    /// Stable id of the bundle (hex), the same for the same input.
+    pub id: String,
+    /// The input as named on the command line (several loose files: joined by `, `).
+    pub label: String,
+    /// Readable entries, sorted by path.
+    pub entries: Vec<Entry>,
+    /// Entries that cannot be read, with the reason.
+    pub unreadable: Vec<Unreadable>,
+    /// Nested archives opened (they are containers, not data).
+    pub archives: Vec<Unreadable>,
+    /// Private folder for nested archives copied out of their parent; removed on drop.
+    _temp: Option<Arc<tempfile::TempDir>>,
+}
+
+impl Entry {
+    /// Runs `f` with a reader over the entry's bytes. The reader enforces `limits` on
+    /// the bytes actually produced (a zip entry may lie about its size).
+    pub fn with_reader<T>(&self, limits: &Limits, f: impl FnOnce(&mut dyn Read) -> T) -> Result<T> {
+        match &self.source {
+            Source::File(p) => {
+                let file = File::open(p).map_err(|e| Error::io(p.display().to_string(), e))?;
+                let mut r = LimitedReader::new(
+                    io::BufReader::with_capacity(1 << 16, file),
+                    limits.max_entry_bytes,
+                );
+                Ok(f(&mut r))
+            }
+            Source::Zip(m) => m.with_reader(&self.path, limits, f),
+        }
+    }
+
+    /// The entry as a local file that can be seeked (EVTX needs it): the file itself for
+    /// folder inputs, a private temporary copy for zip members.
+    pub fn local_file(&self, limits: &Limits) -> Result<LocalFile> {
+        match &self.source {
+            Source::File(p) => Ok(LocalFile {
+                path: p.clone(),
+                _temp: None,
+            }),
+            Source::Zip(m) => m.spill(&self.path, limits),
+        }
+    }
+
+    /// The first `n` bytes (fewer if the entry is shorter).
+    pub fn head(&self, n: usize, limits: &Limits) -> Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(n.min(1 << 20));
+        let res = self.with_reader(limits, |r| r.take(n as u64).read_to_end(&mut buf))?;
+        res.map_err(|e| Error::io(&self.path, e))?;
+        Ok(buf)
+    }
+}
+
+/// A seekable local copy of an entry; a temporary copy is deleted on drop.
+pub struct LocalFile {
+    /// Where the bytes are.
+    pub path: PathBuf,
+    _temp: Option<tempfile::TempPath>,
+}
+
+/// Opens the inputs: each zip or folder is a bundle; loose files together form one.
+/// Nested zips and seekable copies of zip members go to a private folder under
+/// `temp_root` (the output folder: same disk, never the input).
+pub fn open_inputs(inputs: &[PathBuf], limits: &Limits, temp_root: &Path) -> Result<Vec<Bundle>> {
+    let mut bundles = Vec::new();
+    let mut loose = Vec::new();
+    for input in inputs {
+        let meta =
+            std::fs::metadata(input).map_err(|e| Error::io(input.display().to_string(), e))?;
+        if meta.is_dir() {
+            bundles.push(dir::open_dir(input, limits, temp_root)?);
+        } else if is_zip_file(input)? {
+            bundles.push(zip::open_zip(input, limits, temp_root)?);
+        } else {
+            loose.push(input.clone());
+        }
+    }
+    if !loose.is_empty() {
+        bundles.push(dir::open_files(&loose, limits, temp_root)?);
+    }
+    Ok(bundles)
+}
+
+/// Whether the file starts with a zip signature (local header or empty archive).
+fn is_zip_file(path: &Path) -> Result<bool> {
+    let mut f = File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+    let mut magic = [0u8; 4];
+    let n = read_up_to(&mut f, &mut magic).map_err(|e| Error::io(path.display().to_string(), e))?;
+    Ok(n == 4 && is_zip_magic(&magic))
+}
+
+/// Zip signatures: a local file header, or the end record of an empty archive.
+pub(crate) fn is_zip_magic(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
+}
+
+/// Reads until `buf` is full or the reader ends; returns the count.
+pub(crate) fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// A stable id from what identifies an input: names, sizes and sampled bytes.
+fn bundle_id(parts: &[&[u8]]) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    format!("{:016x}", h.digest())
+}
+
+/// A private temporary folder for one bundle, removed when the bundle is dropped.
+fn new_temp(temp_root: &Path) -> Result<Arc<tempfile::TempDir>> {
+    let dir = tempfile::Builder::new()
+        .prefix(".corvid-tmp-")
+        .tempdir_in(temp_root)
+        .map_err(|e| Error::io(temp_root.display().to_string(), e))?;
+    Ok(Arc::new(dir))
+}
+
+/// Sorts what a walk found into a bundle.
+fn finish(id: String, label: String, w: zip::Walk<'_>, temp: Arc<tempfile::TempDir>) -> Bundle {
+    let zip::Walk {
+        mut entries,
+        mut unreadable,
+        mut archives,
+        ..
+    } = w;
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    archives.sort_by(|a, b| a.path.cmp(&b.path));
+    Bundle {
+        id,
+        label,
+        entries,
+        unreadable,
+        archives,
+        _temp: Some(temp),
+    }
+}

@@ -1,0 +1,292 @@
+//! Zip bundles: lists the members of a zip (and of zips nested inside it, copied to a
+//! private temporary folder first), applies the size, ratio and depth limits, and reads
+//! members on any thread.
+
+use super::shared_file::SharedFile;
+use super::{
+    bundle_id, is_zip_magic, read_up_to, Bundle, Entry, LimitedReader, Limits, LocalFile, Source,
+    Unreadable,
+};
+use crate::text::display_name;
+use crate::{Error, Result};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Arc;
+use zip::ZipArchive;
+
+/// A member of an open zip archive.
+pub(super) struct ZipMember {
+    archive: ZipArchive<SharedFile>,
+    index: usize,
+    temp: Arc<tempfile::TempDir>,
+}
+
+impl ZipMember {
+    pub(super) fn with_reader<T>(
+        &self,
+        path: &str,
+        limits: &Limits,
+        f: impl FnOnce(&mut dyn Read) -> T,
+    ) -> Result<T> {
+        let mut archive = self.archive.clone();
+        let mut member = archive.by_index(self.index).map_err(|e| Error::Zip {
+            path: path.to_string(),
+            reason: e.to_string(),
+        })?;
+        let mut r = LimitedReader::new(&mut member, limits.max_entry_bytes);
+        Ok(f(&mut r))
+    }
+
+    pub(super) fn spill(&self, path: &str, limits: &Limits) -> Result<LocalFile> {
+        let mut tmp = tempfile::NamedTempFile::new_in(self.temp.path())
+            .map_err(|e| Error::io(self.temp.path().display().to_string(), e))?;
+        let copied = self.with_reader(path, limits, |r| io::copy(r, tmp.as_file_mut()))?;
+        copied.map_err(|e| Error::io(path, e))?;
+        let temp_path = tmp.into_temp_path();
+        Ok(LocalFile {
+            path: temp_path.to_path_buf(),
+            _temp: Some(temp_path),
+        })
+    }
+}
+
+/// Opens a zip file as a bundle.
+pub(super) fn open_zip(path: &Path, limits: &Limits, temp_root: &Path) -> Result<Bundle> {
+    let shown = path.display().to_string();
+    let file = File::open(path).map_err(|e| Error::io(&shown, e))?;
+    let id = zip_id(path, &file).map_err(|e| Error::io(&shown, e))?;
+    let temp = super::new_temp(temp_root)?;
+    let archive = open_archive(file, &shown)?;
+    let mut walk = Walk {
+        limits,
+        temp: temp.clone(),
+        entries: Vec::new(),
+        unreadable: Vec::new(),
+        archives: Vec::new(),
+        total: 0,
+    };
+    walk.archive(archive, "", 0);
+    Ok(super::finish(id, shown, walk, temp))
+}
+
+pub(super) fn open_archive(file: File, shown: &str) -> Result<ZipArchive<SharedFile>> {
+    let reader = SharedFile::new(file).map_err(|e| Error::io(shown, e))?;
+    ZipArchive::new(reader).map_err(|e| Error::Zip {
+        path: shown.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// The id of a zip bundle: its file name, size, and first and last 64 KiB (the last
+/// holds the central directory, which changes with any member).
+fn zip_id(path: &Path, file: &File) -> io::Result<String> {
+    let len = file.metadata()?.len();
+    let mut r = SharedFile::new(file.try_clone()?)?;
+    let mut head = vec![0u8; 65536];
+    let n = read_up_to(&mut r, &mut head)?;
+    head.truncate(n);
+    let mut tail = vec![0u8; 65536];
+    r.seek(SeekFrom::Start(len.saturating_sub(65536)))?;
+    let n = read_up_to(&mut r, &mut tail)?;
+    tail.truncate(n);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(bundle_id(&[
+        name.as_bytes(),
+        &len.to_le_bytes(),
+        &head,
+        &tail,
+    ]))
+}
+
+/// What a walk over a bundle's containers has found so far.
+pub(super) struct Walk<'a> {
+    pub(super) limits: &'a Limits,
+    pub(super) temp: Arc<tempfile::TempDir>,
+    pub(super) entries: Vec<Entry>,
+    pub(super) unreadable: Vec<Unreadable>,
+    pub(super) archives: Vec<Unreadable>,
+    pub(super) total: u64,
+}
+
+impl Walk<'_> {
+    pub(super) fn skip(&mut self, path: String, size: u64, reason: String, archive: bool) {
+        self.unreadable.push(Unreadable {
+            path,
+            size,
+            reason,
+            archive,
+        });
+    }
+
+    fn archive(&mut self, archive: ZipArchive<SharedFile>, prefix: &str, depth: usize) {
+        if archive.has_duplicate_names() {
+            self.skip(
+                format!("{prefix}(duplicate names)"),
+                0,
+                "the archive lists several members under the same name; only the last of each is read".into(),
+                true,
+            );
+        }
+        for index in 0..archive.len() {
+            let Ok(meta) = archive.by_index_data(index) else {
+                self.skip(
+                    format!("{prefix}#{index}"),
+                    0,
+                    "unreadable central directory entry".into(),
+                    false,
+                );
+                continue;
+            };
+            let raw_name = meta
+                .name()
+                .map(|n| n.into_owned())
+                .unwrap_or_else(|_| String::from_utf8_lossy(meta.name_raw()).into_owned());
+            let path = format!("{prefix}{}", display_name(&raw_name));
+            let size = meta.size();
+            if meta.is_dir() {
+                continue;
+            }
+            if meta.is_symlink() {
+                self.skip(
+                    path,
+                    size,
+                    "symbolic link inside the archive; links are not followed".into(),
+                    false,
+                );
+                continue;
+            }
+            if meta.encrypted() {
+                self.skip(
+                    path,
+                    size,
+                    "encrypted (password-protected) member; corvid does not decrypt".into(),
+                    false,
+                );
+                continue;
+            }
+            if let Some(reason) = self.over_limits(size, meta.compressed_size()) {
+                self.skip(path, size, reason, false);
+                continue;
+            }
+            self.total += size;
+            let member = ZipMember {
+                archive: archive.clone(),
+                index,
+                temp: self.temp.clone(),
+            };
+            if is_nested_zip(&member, &raw_name, self.limits) {
+                if depth + 1 > self.limits.max_depth {
+                    self.skip(
+                        path,
+                        size,
+                        format!(
+                            "zip nested deeper than {} levels (raise with --max-depth)",
+                            self.limits.max_depth
+                        ),
+                        true,
+                    );
+                    continue;
+                }
+                self.nested(member, path, size, depth);
+                continue;
+            }
+            self.entries.push(Entry {
+                path,
+                size,
+                source: Source::Zip(member),
+            });
+        }
+    }
+
+    pub(super) fn over_limits(&self, size: u64, compressed: u64) -> Option<String> {
+        let l = self.limits;
+        if size > l.max_entry_bytes {
+            return Some(format!(
+                "uncompressed size {size} bytes is over the limit of {} (raise with --max-entry-size)",
+                l.max_entry_bytes
+            ));
+        }
+        if size > (1 << 20) && size / compressed.max(1) > l.max_ratio {
+            return Some(format!(
+                "compression ratio {}:1 is over the limit of {}:1, a likely zip bomb (raise with --max-ratio)",
+                size / compressed.max(1),
+                l.max_ratio
+            ));
+        }
+        if self.total + size > l.max_total_bytes {
+            return Some(format!(
+                "the bundle's total uncompressed size would exceed {} bytes (raise with --max-total-size)",
+                l.max_total_bytes
+            ));
+        }
+        None
+    }
+
+    fn nested(&mut self, member: ZipMember, path: String, size: u64, depth: usize) {
+        let opened = member.spill(&path, self.limits).and_then(|local| {
+            let file = File::open(&local.path).map_err(|e| Error::io(&path, e))?;
+            let archive = open_archive(file, &path)?;
+            Ok((local, archive))
+        });
+        match opened {
+            Ok((local, archive)) => {
+                self.archives.push(Unreadable {
+                    path: path.clone(),
+                    size,
+                    reason: format!("nested zip with {} members, read", archive.len()),
+                    archive: true,
+                });
+                // Keep the spilled copy alive as long as the bundle: the temp dir owns it.
+                let _ = local._temp.map(|t| t.keep());
+                self.archive(archive, &format!("{path}/"), depth + 1);
+            }
+            Err(e) => self.skip(path, size, format!("nested zip cannot be read: {e}"), true),
+        }
+    }
+
+    /// Opens a zip file found inside a folder bundle and walks it as a nested archive.
+    pub(super) fn zip_in_folder(&mut self, file: &Path, path: String, size: u64, depth: usize) {
+        if depth + 1 > self.limits.max_depth {
+            self.skip(
+                path,
+                size,
+                format!(
+                    "zip nested deeper than {} levels (raise with --max-depth)",
+                    self.limits.max_depth
+                ),
+                true,
+            );
+            return;
+        }
+        match File::open(file)
+            .map_err(|e| Error::io(&path, e))
+            .and_then(|f| open_archive(f, &path))
+        {
+            Ok(archive) => {
+                self.archives.push(Unreadable {
+                    path: path.clone(),
+                    size,
+                    reason: format!("zip with {} members, read", archive.len()),
+                    archive: true,
+                });
+                self.archive(archive, &format!("{path}/"), depth + 1);
+            }
+            Err(e) => self.skip(path, size, format!("zip cannot be read: {e}"), true),
+        }
+    }
+}
+
+/// Whether a member is itself a zip: by its magic bytes (whatever its name).
+fn is_nested_zip(member: &ZipMember, name: &str, limits: &Limits) -> bool {
+    let mut magic = [0u8; 4];
+    let n = member
+        .with_reader(name, limits, |r| read_up_to(r, &mut magic))
+        .ok()
+        .and_then(|r| r.ok())
+        .unwrap_or(0);
+    n == 4 && is_zip_magic(&magic)
+}

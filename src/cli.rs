@@ -1,0 +1,122 @@
+//! The command line: the one place every command and flag is defined, with its help.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// corvid: why were connections dropped, and what happened to the worker processes?
+///
+/// Reads an IIS support bundle (HTTP.sys error logs, IIS W3C access logs, exported
+/// event logs, applicationHost.config) into a typed Parquet dataset.
+#[derive(Debug, Parser)]
+#[command(name = "corvid", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read support bundles into OUT/dataset (Parquet).
+    ///
+    /// Each INPUT is a zip (nested zips are opened), a folder, or a file; loose files
+    /// given together form one bundle. Every entry is classified by its content and
+    /// either read or listed as skipped with the reason (see the `sources` table).
+    Analyze(AnalyzeArgs),
+    /// Print the dataset's tables and columns as Markdown.
+    Schema,
+}
+
+/// Options of `analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Support bundles: .zip files, folders or single log / .evtx / config files.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output folder; the dataset goes to OUT/dataset. Re-running a bundle replaces
+    /// its own files; other bundles' files stay, so a fleet accumulates.
+    #[arg(short, long, value_name = "OUT")]
+    pub out: PathBuf,
+
+    /// No progress bar (it is also off when stderr is not a terminal).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Fail (exit status 3) if any entry was skipped, failed or read with errors.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Largest uncompressed entry read, e.g. 64G (protects against zip bombs).
+    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
+    pub max_entry_size: u64,
+
+    /// Largest total uncompressed size of one bundle.
+    #[arg(long, value_name = "SIZE", default_value = "256G", value_parser = parse_size)]
+    pub max_total_size: u64,
+
+    /// Largest compression ratio accepted for an entry over 1 MiB.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_ratio: u64,
+
+    /// Deepest zip-in-zip nesting opened.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub max_depth: usize,
+
+    /// Longest text line read; longer lines go to parse_errors (head kept).
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
+    pub max_line: u64,
+
+    /// Rows per Parquet row group.
+    #[arg(long, value_name = "N", default_value_t = crate::parse::DEFAULT_BATCH_ROWS)]
+    pub row_group_rows: usize,
+}
+
+/// Parses a size: bytes, or with a K/M/G/T suffix (powers of 1024; `B`, `iB` allowed).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let upper = t.to_ascii_uppercase();
+    let digits_end = upper
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(upper.len());
+    let (num, unit) = upper.split_at(digits_end);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (examples: 1048576, 512M, 4G)"))?;
+    let mult: u64 = match unit.trim_end_matches("IB").trim_end_matches('B') {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => return Err(format!("'{s}': unknown unit (use K, M, G or T)")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("'{s}' is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("64G"), Ok(64 << 30));
+        assert_eq!(parse_size("1GB"), Ok(1 << 30));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert!(parse_size("x").is_err());
+        assert!(parse_size("5Q").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,146 @@
+//! One task's part files: a Parquet file per table the task writes rows to, written
+//! batch by batch under a temporary name and renamed when finished.
+
+use crate::tables::{FrameSink, TableId};
+use crate::{Error, Result};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::PathBuf;
+
+/// Compression of the dataset's pages.
+const COMPRESSION: ParquetCompression = ParquetCompression::Zstd(None);
+
+struct Open {
+    tmp: PathBuf,
+    done: PathBuf,
+    writer: BatchedWriter<File>,
+    rows: u64,
+}
+
+/// The file's Arrow schema with plain (large) UTF-8 strings instead of string views:
+/// string views need pyarrow 16+ and trip pandas when it merges hive partitions.
+fn portable_arrow_schema(schema: &Schema) -> KeyValueMetadata {
+    let arrow = schema.to_arrow(CompatLevel::oldest());
+    KeyValueMetadata::Static(vec![polars_parquet::arrow::write::schema_to_metadata_key(
+        &arrow,
+    )])
+}
+
+/// Writes the part files of one task.
+pub struct PartWriter {
+    dir: PathBuf,
+    bundle_id: String,
+    task: usize,
+    open: BTreeMap<TableId, Open>,
+}
+
+impl PartWriter {
+    pub(super) fn new(dir: PathBuf, bundle_id: String, task: usize) -> Self {
+        PartWriter {
+            dir,
+            bundle_id,
+            task,
+            open: BTreeMap::new(),
+        }
+    }
+
+    fn paths(&self, table: TableId) -> (PathBuf, PathBuf) {
+        let dir = self.dir.join(table.name());
+        let name = format!("part-{}-{:05}.parquet", self.bundle_id, self.task);
+        (dir.join(format!("{name}.tmp")), dir.join(name))
+    }
+
+    fn open(&mut self, table: TableId, schema: &Schema) -> Result<&mut Open> {
+        if !self.open.contains_key(&table) {
+            let (tmp, done) = self.paths(table);
+            let dir = tmp.parent().expect("part paths have a folder");
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::output(dir.display().to_string(), e))?;
+            let file =
+                File::create(&tmp).map_err(|e| Error::output(tmp.display().to_string(), e))?;
+            let writer = ParquetWriter::new(file)
+                .with_compression(COMPRESSION)
+                .with_key_value_metadata(Some(portable_arrow_schema(schema)))
+                .set_parallel(false)
+                .batched(schema)
+                .map_err(|e| Error::output(tmp.display().to_string(), e))?;
+            self.open.insert(
+                table,
+                Open {
+                    tmp,
+                    done,
+                    writer,
+                    rows: 0,
+                },
+            );
+        }
+        Ok(self.open.get_mut(&table).expect("just inserted"))
+    }
+
+    /// Writes an empty file with the table's schema; returns its staged path.
+    pub(super) fn write_empty(mut self, table: TableId) -> Result<PathBuf> {
+        let schema: Schema = table
+            .def()
+            .columns
+            .iter()
+            .map(|c| Field::new(c.name.into(), c.kind.dtype()))
+            .collect();
+        self.open(table, &schema)?;
+        let done = self.paths(table).1;
+        self.finish()?;
+        Ok(done)
+    }
+
+    /// Finishes every file (footer, rename to its final name); returns the rows
+    /// written per table. On an error no temporary file is left behind.
+    pub fn finish(mut self) -> Result<BTreeMap<TableId, u64>> {
+        let mut rows = BTreeMap::new();
+        let mut result = Ok(());
+        for (table, o) in std::mem::take(&mut self.open) {
+            if result.is_err() {
+                let _ = std::fs::remove_file(&o.tmp);
+                continue;
+            }
+            // Unbuffered file: a failed write (disk full) is an error here, not lost.
+            let shown = o.tmp.display().to_string();
+            let done = o
+                .writer
+                .finish()
+                .map_err(|e| Error::output(&shown, e))
+                .and_then(|_| {
+                    std::fs::rename(&o.tmp, &o.done)
+                        .map_err(|e| Error::output(o.done.display().to_string(), e))
+                });
+            match done {
+                Ok(()) => {
+                    rows.insert(table, o.rows);
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&o.tmp);
+                    result = Err(e);
+                }
+            }
+        }
+        result.map(|_| rows)
+    }
+}
+
+impl FrameSink for PartWriter {
+    fn put(&mut self, table: TableId, frame: DataFrame) -> Result<()> {
+        let schema = frame.schema().clone();
+        let o = self.open(table, &schema)?;
+        o.rows += frame.height() as u64;
+        o.writer
+            .write_batch(&frame)
+            .map_err(|e| Error::output(o.tmp.display().to_string(), e))
+    }
+}
+
+impl Drop for PartWriter {
+    fn drop(&mut self) {
+        for (_, o) in std::mem::take(&mut self.open) {
+            let _ = std::fs::remove_file(&o.tmp);
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Classifies a bundle entry by its content (and, for header-less logs, by its path and
+//! the shape of its first line): HTTPERR, IIS W3C, EVTX, applicationHost.config, the
+//! legacy IIS native and NCSA formats (recognized, not parsed), or other (skipped, with
+//! the reason).
+
+use crate::parse::utf16::{self, Utf16};
+use crate::parse::values::site_id_from_path;
+use crate::parse::w3c::{self, is_iis_access_name};
+use std::borrow::Cow;
+
+/// Bytes of an entry's head read to classify it.
+pub const SNIFF_BYTES: usize = 64 << 10;
+
+/// What an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// HTTP.sys error log.
+    Httperr,
+    /// IIS W3C access log.
+    W3c,
+    /// Windows event log file.
+    Evtx,
+    /// IIS applicationHost.config.
+    AppConfig,
+    /// Legacy IIS native (comma-separated) log: recognized, not parsed.
+    IisNative,
+    /// NCSA common log: recognized, not parsed.
+    Ncsa,
+    /// Anything else: skipped.
+    Other,
+}
+
+impl Kind {
+    /// The name written in the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Httperr => "httperr",
+            Kind::W3c => "w3c",
+            Kind::Evtx => "evtx",
+            Kind::AppConfig => "appconfig",
+            Kind::IisNative => "iis_native",
+            Kind::Ncsa => "ncsa",
+            Kind::Other => "other",
+        }
+    }
+}
+
+/// The outcome of classification.
+#[derive(Debug, Clone)]
+pub struct Classified {
+    /// What the entry is.
+    pub kind: Kind,
+    /// Why it is skipped (for kinds that are not read), or how it was recognized.
+    pub reason: Option<String>,
+    /// The text is UTF-16 and must be transcoded.
+    pub utf16: Option<Utf16>,
+    /// Site id from a `W3SVC<N>` folder in the path.
+    pub site_hint: Option<i64>,
+}
+
+fn classified(kind: Kind, reason: Option<String>) -> Classified {
+    Classified {
+        kind,
+        reason,
+        utf16: None,
+        site_hint: None,
+    }
+}
+
+/// Classifies an entry from its path in the bundle and the first bytes of its content.
+pub fn classify(path: &str, head: &[u8]) -> Classified {
+    if head.starts_with(b"ElfFile\0") {
+        return classified(Kind::Evtx, None);
+    }
+    if head.is_empty() {
+        return classified(Kind::Other, Some("empty file".into()));
+    }
+    let order = utf16::detect(head);
+    let text: Cow<'_, str> = match order {
+        Some(o) => Cow::Owned(utf16::decode_lossy(head, o)),
+        None => String::from_utf8_lossy(head),
+    };
+    let mut c = classify_text(path, &text, head, order.is_some());
+    c.utf16 = order;
+    if matches!(c.kind, Kind::W3c) {
+        c.site_hint = site_id_from_path(path);
+    }
+    c
+}
+
+fn is_binary(head: &[u8], text: &str) -> bool {
+    let sample: String = text.chars().take(4096).collect();
+    let bad = sample
+        .chars()
+        .filter(|&c| c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
+        .count();
+    head.iter().take(4096).filter(|&&b| b == 0).count() > 0 && bad > 0
+        || bad * 10 > sample.chars().count().max(1)
+}
+
+fn classify_text(path: &str, text: &str, head: &[u8], was_utf16: bool) -> Classified {
+    let text = text.trim_start_matches('\u{FEFF}');
+    if !was_utf16 && is_binary(head, text) {
+        return classified(
+            Kind::Other,
+            Some("binary data of no format corvid reads".into()),
+        );
+    }
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('<') {
+        if text.contains("<system.applicationHost") || text.contains("\"system.applicationHost\"") {
+            return classified(Kind::AppConfig, None);
+        }
+        return classified(
+            Kind::Other,
+            Some("XML that is not an applicationHost.config".into()),
+        );
+    }
+    let mut software: Option<&str> = None;
+    let mut fields: Option<&str> = None;
+    let mut first_data: Option<&str> = None;
+    for line in text.lines().take(2000) {
+        let line = line.trim_end_matches('\r');
+        if let Some(d) = line.strip_prefix('#') {
+            let (name, value) = d.split_once(':').unwrap_or((d, ""));
+            match name.trim().to_ascii_lowercase().as_str() {
+                "software" if software.is_none() => software = Some(value.trim()),
+                "fields" if fields.is_none() => fields = Some(value.trim()),
+                _ => {}
+            }
+        } else if !line.trim().is_empty() && first_data.is_none() {
+            first_data = Some(line);
+            if fields.is_some() || software.is_some() {
+                break;
+            }
+        }
+        if fields.is_some() && software.is_some() {
+            break;
+        }
+    }
+    if software.is_some() || fields.is_some() {
+        return classify_w3c_header(software, fields);
+    }
+    let Some(line) = first_data else {
+        return classified(Kind::Other, Some("text without any data line".into()));
+    };
+    classify_headerless(path, line)
+}
+
+fn classify_w3c_header(software: Option<&str>, fields: Option<&str>) -> Classified {
+    let names: Vec<&str> = fields
+        .map(|f| f.split_whitespace().collect())
+        .unwrap_or_default();
+    if let Some(sw) = software {
+        if sw.starts_with("Microsoft HTTP API")
+            || names.iter().any(|n| n.eq_ignore_ascii_case("s-reason"))
+        {
+            return classified(Kind::Httperr, None);
+        }
+        if sw.starts_with("Microsoft Internet Information Serv")
+            || sw.starts_with("Microsoft HTTP Server API")
+        {
+            return classified(Kind::W3c, None);
+        }
+        return classified(
+            Kind::Other,
+            Some(format!(
+                "W3C-format log written by '{}', not by IIS or HTTP.sys",
+                crate::text::truncate(sw, 80)
+            )),
+        );
+    }
+    if names.iter().any(|n| n.eq_ignore_ascii_case("s-reason")) {
+        return classified(Kind::Httperr, None);
+    }
+    if names.iter().any(|n| is_iis_access_name(n)) {
+        return classified(Kind::W3c, None);
+    }
+    classified(
+        Kind::Other,
+        Some("W3C-format log whose #Fields are not IIS fields".into()),
+    )
+}
+
+fn file_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase()
+}
+
+fn classify_headerless(path: &str, line: &str) -> Classified {
+    let parts: Vec<&str> = line.split(", ").collect();
+    if parts.len() >= 14
+        && parts
+            .get(4)
+            .is_some_and(|p| p.len() >= 5 && p[..5].eq_ignore_ascii_case("W3SVC"))
+    {
+        return classified(
+            Kind::IisNative,
+            Some(
+                "legacy IIS native log (comma-separated, local time): recognized, not parsed"
+                    .into(),
+            ),
+        );
+    }
+    if is_ncsa(line) {
+        return classified(
+            Kind::Ncsa,
+            Some("NCSA common log format (local time): recognized, not parsed".into()),
+        );
+    }
+    let values: Vec<&str> = line.split(' ').collect();
+    let lower = path.to_ascii_lowercase();
+    let name = file_name(path);
+    let httperr_path = lower.split('/').any(|c| c == "httperr") || name.starts_with("httperr");
+    let w3c_path = lower.split('/').any(|c| c.starts_with("w3svc"))
+        || name.starts_with("u_ex")
+        || name.starts_with("ex");
+    let httperr_shape = w3c::looks_like_httperr_line(&values);
+    let access_shape = w3c::access_layout_for(&values).is_some();
+    if httperr_shape && (httperr_path || !w3c_path) {
+        return classified(
+            Kind::Httperr,
+            Some("no header: HTTP.sys layout inferred from the line's shape".into()),
+        );
+    }
+    if access_shape {
+        return classified(
+            Kind::W3c,
+            Some("no header: IIS layout inferred from the line's shape".into()),
+        );
+    }
+    if httperr_path {
+        return classified(
+            Kind::Httperr,
+            Some("no header and no known layout; placed by its path".into()),
+        );
+    }
+    if w3c_path {
+        return classified(
+            Kind::W3c,
+            Some("no header and no known layout; placed by its path".into()),
+        );
+    }
+    classified(
+        Kind::Other,
+        Some("text that is not an IIS, HTTP.sys or event log".into()),
+    )
+}
+
+/// `host ident user [dd/Mon/yyyy:HH:MM:SS +zzzz] "request" status bytes`.
+fn is_ncsa(line: &str) -> bool {
+    let Some(open) = line.find(" [") else {
+        return false;
+    };
+    let Some(close) = line[open..].find("] \"") else {
+        return false;
+    };
+    let stamp = &line[open + 2..open + close];
+    stamp.len() >= 20
+        && stamp.as_bytes()[2] == b'/'
+        && stamp.contains(':')
+        && line.split(' ').count() >= 7
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_wins_over_names() {
+        assert_eq!(
+            classify("System.evtx_data", b"ElfFile\0rest").kind,
+            Kind::Evtx
+        );
+        assert_eq!(
+            classify(
+                "x.txt",
+                b"#Software: Microsoft HTTP API 2.0\r\n#Fields: date time s-reason\r\n"
+            )
+            .kind,
+            Kind::Httperr
+        );
+        assert_eq!(
+            classify(
+                "a.log",
+                b"#Software: Microsoft Internet Information Services 10.0\n#Fields: date time\n"
+            )
+            .kind,
+            Kind::W3c
+        );
+        assert_eq!(
+            classify(
+                "a.log",
+                b"#Fields: date time cs-uri-stem sc-status\n2020-01-01 00:00:00 / 200\n"
+            )
+            .kind,
+            Kind::W3c
+        );
+    }
+
+    #[test]
+    fn other_w3c_writers_are_skipped_with_their_name() {
+        let c = classify("pf.log", b"#Verson: 1.0\r\n#Software: Microsoft Internet Connection Firewall\r\n#Fields: date time action\r\n");
+        assert_eq!(c.kind, Kind::Other);
+        assert!(c.reason.unwrap().contains("Internet Connection Firewall"));
+    }
+
+    #[test]
+    fn legacy_formats_are_recognized() {
+        let native = b"192.168.114.201, -, 03/20/01, 7:55:20, W3SVC2, SERVER, 172.21.13.45, 4502, 163, 3223, 200, 0, GET, /DeptLogo.gif, -,\n";
+        assert_eq!(classify("in010320.log", native).kind, Kind::IisNative);
+        let ncsa = b"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326\n";
+        assert_eq!(classify("nc001010.log", ncsa).kind, Kind::Ncsa);
+    }
+
+    #[test]
+    fn header_less_logs_by_shape_and_path() {
+        let line = b"2018-05-05 05:05:55 149.42.83.135 12345 192.168.101.101 443 HTTP/1.1 GET /x 400 - URL -\n";
+        assert_eq!(classify("some/err.log", line).kind, Kind::Httperr);
+        let acc = b"2019-03-06 18:43:17 10.0.140.107 GET /health - 80 - 10.0.140.2 - 200 0 0 15\n";
+        let c = classify("LogFiles/W3SVC7/u_ex190306.log", acc);
+        assert_eq!(c.kind, Kind::W3c);
+        assert_eq!(c.site_hint, Some(7));
+    }
+
+    #[test]
+    fn xml_binary_and_empty() {
+        assert_eq!(classify("applicationHost.config", b"<?xml version=\"1.0\"?>\n<configuration>\n<configSections>\n<sectionGroup name=\"system.applicationHost\">").kind, Kind::AppConfig);
+        assert_eq!(
+            classify(
+                "web.config",
+                b"<configuration><system.web/></configuration>"
+            )
+            .kind,
+            Kind::Other
+        );
+        assert_eq!(
+            classify("x.log", &[0u8, 1, 2, 3, 0xff, 0xfe, 7, 8, 0, 0, 9]).kind,
+            Kind::Other
+        );
+        assert_eq!(classify("x.log", b"").kind, Kind::Other);
+    }
+}

@@ -1,0 +1,349 @@
+//! One event record, read from the XML the evtx crate renders: the System fields and
+//! the EventData items in document order (named or positional), plus UserData.
+
+use quick_xml::events::Event as X;
+use quick_xml::Reader;
+
+/// The System part and data of one event.
+#[derive(Debug, Default, Clone)]
+pub struct Event {
+    /// `Provider/@Name`.
+    pub provider: Option<String>,
+    /// `Provider/@Guid`.
+    pub provider_guid: Option<String>,
+    /// `Provider/@EventSourceName`.
+    pub source_name: Option<String>,
+    /// `EventID` text (before masking).
+    pub event_id: Option<i64>,
+    /// `EventID/@Qualifiers`.
+    pub qualifiers: Option<i64>,
+    /// `Version`.
+    pub version: Option<i64>,
+    /// `Level`.
+    pub level: Option<i64>,
+    /// `Task`.
+    pub task: Option<i64>,
+    /// `Opcode`.
+    pub opcode: Option<i64>,
+    /// `Keywords` as written (hex).
+    pub keywords: Option<String>,
+    /// `TimeCreated/@SystemTime` as written.
+    pub system_time: Option<String>,
+    /// `EventRecordID`.
+    pub record_id: Option<i64>,
+    /// `Channel`.
+    pub channel: Option<String>,
+    /// `Computer`.
+    pub computer: Option<String>,
+    /// `Execution/@ProcessID`.
+    pub pid: Option<i64>,
+    /// `Execution/@ThreadID`.
+    pub tid: Option<i64>,
+    /// `Security/@UserID`.
+    pub user_sid: Option<String>,
+    /// EventData items in order: (`Name` attribute, text).
+    pub data: Vec<(Option<String>, String)>,
+    /// EventData `<Binary>` as hex text.
+    pub binary: Option<String>,
+    /// UserData leaves: (path below UserData, text).
+    pub user_data: Vec<(String, String)>,
+}
+
+impl Event {
+    /// A data item: the one named `name` (case-insensitive) if any is named, else the
+    /// item at `pos` (0-based) in document order.
+    pub fn get(&self, name: &str, pos: usize) -> Option<&str> {
+        if let Some((_, v)) = self
+            .data
+            .iter()
+            .find(|(n, _)| n.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        {
+            return Some(v.as_str());
+        }
+        if self.data.iter().any(|(n, _)| n.is_some()) {
+            return None;
+        }
+        self.data.get(pos).map(|(_, v)| v.as_str())
+    }
+
+    /// Whether any data item has a name.
+    pub fn is_named(&self) -> bool {
+        self.data.iter().any(|(n, _)| n.is_some())
+    }
+
+    /// The 16-bit event id (qualifiers removed).
+    pub fn event_id16(&self) -> Option<i32> {
+        self.event_id.map(|v| (v & 0xFFFF) as i32)
+    }
+
+    /// EventData (or UserData) as JSON text: named items keyed by name in document
+    /// order (a repeated name gets `#2`, `#3`...), unnamed items in a `Data` array,
+    /// `Binary` as hex; UserData leaves keyed by their path.
+    pub fn data_json(&self) -> Option<String> {
+        use crate::parse::values::push_json_str;
+        if self.data.is_empty() && self.binary.is_none() && self.user_data.is_empty() {
+            return None;
+        }
+        let mut out = String::from("{");
+        let mut first = true;
+        let mut sep = |out: &mut String| {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for (n, v) in &self.data {
+            if let Some(n) = n {
+                sep(&mut out);
+                let k = seen.iter().filter(|s| **s == n.as_str()).count();
+                if k == 0 {
+                    push_json_str(&mut out, n);
+                } else {
+                    push_json_str(&mut out, &format!("{n}#{}", k + 1));
+                }
+                seen.push(n);
+                out.push(':');
+                push_json_str(&mut out, v);
+            }
+        }
+        if self.data.iter().any(|(n, _)| n.is_none()) {
+            sep(&mut out);
+            out.push_str("\"Data\":[");
+            let mut f = true;
+            for (_, v) in self.data.iter().filter(|(n, _)| n.is_none()) {
+                if !f {
+                    out.push(',');
+                }
+                f = false;
+                push_json_str(&mut out, v);
+            }
+            out.push(']');
+        }
+        if let Some(b) = &self.binary {
+            sep(&mut out);
+            out.push_str("\"Binary\":");
+            push_json_str(&mut out, b);
+        }
+        for (path, v) in &self.user_data {
+            sep(&mut out);
+            push_json_str(&mut out, path);
+            out.push(':');
+            push_json_str(&mut out, v);
+        }
+        out.push('}');
+        Some(out)
+    }
+}
+
+#[derive(PartialEq)]
+enum Section {
+    None,
+    System,
+    EventData,
+    UserData,
+}
+
+/// Reads the record XML the evtx crate renders. Errors name the byte offset.
+pub fn parse_event_xml(xml: &[u8]) -> Result<Event, String> {
+    let mut r = Reader::from_reader(xml);
+    r.config_mut().check_end_names = false;
+    let mut ev = Event::default();
+    let mut buf = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    let mut section = Section::None;
+    let mut text = String::new();
+    let mut data_name: Option<String> = None;
+    loop {
+        let e = r
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("event XML unreadable at byte {}: {e}", r.buffer_position()))?;
+        match e {
+            X::Start(ref s) | X::Empty(ref s) => {
+                let empty = matches!(e, X::Empty(_));
+                let name = String::from_utf8_lossy(s.local_name().as_ref()).into_owned();
+                let depth = stack.len();
+                if depth == 1 {
+                    section = match name.as_str() {
+                        "System" => Section::System,
+                        "EventData" => Section::EventData,
+                        "UserData" => Section::UserData,
+                        _ => Section::None,
+                    };
+                }
+                text.clear();
+                for a in s.attributes().with_checks(false).flatten() {
+                    let key = a.key.local_name();
+                    let val = a
+                        .unescape_value()
+                        .map(|v| v.into_owned())
+                        .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
+                    match (section_ref(&section), name.as_str(), key.as_ref()) {
+                        (1, "Provider", b"Name") => ev.provider = Some(val),
+                        (1, "Provider", b"Guid") => ev.provider_guid = Some(val),
+                        (1, "Provider", b"EventSourceName") => ev.source_name = Some(val),
+                        (1, "EventID", b"Qualifiers") => ev.qualifiers = val.trim().parse().ok(),
+                        (1, "TimeCreated", b"SystemTime") => ev.system_time = Some(val),
+                        (1, "Execution", b"ProcessID") => ev.pid = val.trim().parse().ok(),
+                        (1, "Execution", b"ThreadID") => ev.tid = val.trim().parse().ok(),
+                        (1, "Security", b"UserID") => ev.user_sid = Some(val),
+                        (2, "Data", b"Name") => data_name = Some(val),
+                        _ => {}
+                    }
+                }
+                if empty {
+                    if section == Section::EventData && depth == 2 && name == "Data" {
+                        ev.data.push((data_name.take(), String::new()));
+                    }
+                } else {
+                    stack.push(name);
+                }
+            }
+            X::Text(t) => {
+                let s = t.decode().unwrap_or_default();
+                text.push_str(&s);
+            }
+            X::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
+            X::GeneralRef(g) => {
+                if let Ok(Some(c)) = g.resolve_char_ref() {
+                    text.push(c);
+                } else {
+                    let name = String::from_utf8_lossy(&g);
+                    match name.as_ref() {
+                        "amp" => text.push('&'),
+                        "lt" => text.push('<'),
+                        "gt" => text.push('>'),
+                        "quot" => text.push('"'),
+                        "apos" => text.push('\''),
+                        other => {
+                            text.push('&');
+                            text.push_str(other);
+                            text.push(';');
+                        }
+                    }
+                }
+            }
+            X::End(_) => {
+                let Some(name) = stack.pop() else { continue };
+                let depth = stack.len();
+                match section {
+                    Section::System if depth == 2 => {
+                        let t = text.trim();
+                        match name.as_str() {
+                            "EventID" => ev.event_id = t.parse().ok(),
+                            "Version" => ev.version = t.parse().ok(),
+                            "Level" => ev.level = t.parse().ok(),
+                            "Task" => ev.task = t.parse().ok(),
+                            "Opcode" => ev.opcode = t.parse().ok(),
+                            "Keywords" => ev.keywords = Some(t.to_string()),
+                            "EventRecordID" => ev.record_id = t.parse().ok(),
+                            "Channel" => ev.channel = Some(t.to_string()),
+                            "Computer" => ev.computer = Some(t.to_string()),
+                            _ => {}
+                        }
+                    }
+                    Section::EventData if depth == 2 => match name.as_str() {
+                        "Binary" => ev.binary = Some(text.trim().to_string()),
+                        _ => ev.data.push((data_name.take(), text.clone())),
+                    },
+                    Section::UserData if depth >= 3 && !text.trim().is_empty() => {
+                        let mut path = stack[2..].join("/");
+                        if !path.is_empty() {
+                            path.push('/');
+                        }
+                        path.push_str(&name);
+                        ev.user_data.push((path, text.trim().to_string()));
+                    }
+                    _ => {}
+                }
+                if depth <= 1 {
+                    section = Section::None;
+                }
+                text.clear();
+            }
+            X::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(ev)
+}
+
+fn section_ref(s: &Section) -> u8 {
+    match s {
+        Section::System => 1,
+        Section::EventData => 2,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WAS_5011: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+  <System>
+    <Provider Name="Microsoft-Windows-WAS" Guid="{524B5D04-133C-4A62-8362-64E8EDB9CE40}" EventSourceName="WAS"/>
+    <EventID Qualifiers="32768">5011</EventID>
+    <Level>3</Level><Task>0</Task><Keywords>0x80000000000000</Keywords>
+    <TimeCreated SystemTime="2021-04-01T09:25:03.024615800Z"/>
+    <EventRecordID>42</EventRecordID>
+    <Execution ProcessID="0" ThreadID="0"/>
+    <Channel>System</Channel><Computer>EX01.corp.local</Computer><Security/>
+  </System>
+  <EventData>
+    <Data Name="AppPoolID">MSExchange&amp;Pool</Data>
+    <Data Name="ProcessID">4528</Data>
+    <Binary>6D000780</Binary>
+  </EventData>
+</Event>"#;
+
+    #[test]
+    fn reads_system_fields_and_named_data() {
+        let ev = parse_event_xml(WAS_5011.as_bytes()).unwrap();
+        assert_eq!(ev.provider.as_deref(), Some("Microsoft-Windows-WAS"));
+        assert_eq!(ev.source_name.as_deref(), Some("WAS"));
+        assert_eq!(ev.event_id16(), Some(5011));
+        assert_eq!(ev.qualifiers, Some(32768));
+        assert_eq!(ev.level, Some(3));
+        assert_eq!(ev.record_id, Some(42));
+        assert_eq!(ev.computer.as_deref(), Some("EX01.corp.local"));
+        assert_eq!(
+            ev.system_time.as_deref(),
+            Some("2021-04-01T09:25:03.024615800Z")
+        );
+        assert_eq!(ev.get("AppPoolID", 0), Some("MSExchange&Pool"));
+        assert_eq!(ev.get("processid", 1), Some("4528"));
+        assert_eq!(ev.binary.as_deref(), Some("6D000780"));
+        let j: serde_json::Value = serde_json::from_str(&ev.data_json().unwrap()).unwrap();
+        assert_eq!(j["AppPoolID"], "MSExchange&Pool");
+        assert_eq!(j["Binary"], "6D000780");
+    }
+
+    #[test]
+    fn positional_data_keeps_order_and_empty_items() {
+        let xml = r#"<Event><System><Provider Name="Application Error"/><EventID Qualifiers="0">1000</EventID></System>
+<EventData><Data>w3wp.exe</Data><Data></Data><Data/><Data>c0000005</Data></EventData></Event>"#;
+        let ev = parse_event_xml(xml.as_bytes()).unwrap();
+        assert_eq!(ev.data.len(), 4);
+        assert_eq!(ev.get("AppName", 0), Some("w3wp.exe"));
+        assert_eq!(ev.get("x", 2), Some(""));
+        assert_eq!(ev.get("ExceptionCode", 3), Some("c0000005"));
+        let j: serde_json::Value = serde_json::from_str(&ev.data_json().unwrap()).unwrap();
+        assert_eq!(j["Data"][3], "c0000005");
+    }
+
+    #[test]
+    fn user_data_leaves_keep_their_path() {
+        let xml = r#"<Event><System><EventID>1102</EventID></System><UserData><LogFileCleared xmlns="x"><SubjectUserName>bob</SubjectUserName></LogFileCleared></UserData></Event>"#;
+        let ev = parse_event_xml(xml.as_bytes()).unwrap();
+        assert_eq!(
+            ev.user_data,
+            vec![(
+                "LogFileCleared/SubjectUserName".to_string(),
+                "bob".to_string()
+            )]
+        );
+    }
+}

@@ -1,0 +1,291 @@
+//! The dataset's tables: the one place that defines each table's columns, types and
+//! meaning. Parsers fill a table through its `*Row` struct and `*Table` builder; the
+//! dataset writer and the documentation read the same [`TableDef`].
+//!
+//! Every table is declared once with [`define_table!`]; the macro generates the
+//! borrowed row struct (no per-field allocation), the column builder that turns rows
+//! into a polars `DataFrame` batch, and the static description used by `corvid schema`
+//! and the README.
+
+mod columns;
+
+pub mod app_pools;
+pub mod events;
+pub mod httperr;
+pub mod lifecycle;
+pub mod parse_errors;
+pub mod requests;
+pub mod sites;
+pub mod sources;
+
+pub use columns::{BoolCol, I32Col, I64Col, Kind, StrCol, TimeCol};
+
+use polars::prelude::DataFrame;
+
+/// Description of one column: its name, logical kind and meaning.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnDef {
+    /// Column name as written to Parquet.
+    pub name: &'static str,
+    /// Logical type.
+    pub kind: Kind,
+    /// One-line meaning, for the README and `corvid schema`.
+    pub doc: &'static str,
+}
+
+/// Description of one table of the dataset.
+#[derive(Debug, Clone, Copy)]
+pub struct TableDef {
+    /// Table (folder) name.
+    pub name: &'static str,
+    /// What one row is.
+    pub doc: &'static str,
+    /// Columns in order.
+    pub columns: &'static [ColumnDef],
+}
+
+/// Identifies a table; used by sinks to route batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TableId {
+    /// HTTP.sys error log lines.
+    Httperr,
+    /// W3C access log requests.
+    Requests,
+    /// Event log records.
+    Events,
+    /// App-pool lifecycle events derived from `events`.
+    Lifecycle,
+    /// Sites and applications from applicationHost.config.
+    Sites,
+    /// Application pools from applicationHost.config.
+    AppPools,
+    /// The manifest: one row per bundle entry.
+    Sources,
+    /// Lines and records that could not be parsed.
+    ParseErrors,
+}
+
+impl TableId {
+    /// Every table, in a fixed order.
+    pub const ALL: [TableId; 8] = [
+        TableId::Httperr,
+        TableId::Requests,
+        TableId::Events,
+        TableId::Lifecycle,
+        TableId::Sites,
+        TableId::AppPools,
+        TableId::Sources,
+        TableId::ParseErrors,
+    ];
+
+    /// The table's definition.
+    pub fn def(self) -> &'static TableDef {
+        match self {
+            TableId::Httperr => &httperr::HttperrTable::DEF,
+            TableId::Requests => &requests::RequestsTable::DEF,
+            TableId::Events => &events::EventsTable::DEF,
+            TableId::Lifecycle => &lifecycle::LifecycleTable::DEF,
+            TableId::Sites => &sites::SitesTable::DEF,
+            TableId::AppPools => &app_pools::AppPoolsTable::DEF,
+            TableId::Sources => &sources::SourcesTable::DEF,
+            TableId::ParseErrors => &parse_errors::ParseErrorsTable::DEF,
+        }
+    }
+
+    /// The table's folder name in the dataset.
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+}
+
+/// What every table builder offers, so batching code can be written once.
+pub trait Builder {
+    /// The table this builder fills.
+    const ID: TableId;
+    /// Rows buffered.
+    fn len(&self) -> usize;
+    /// Whether no row is buffered.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Bytes buffered (approximate).
+    fn heap_bytes(&self) -> usize;
+    /// Moves the buffered rows out as a batch.
+    fn take(&mut self) -> DataFrame;
+}
+
+/// Receives finished batches of a table. Implemented by the dataset writer (and by
+/// anything else that consumes rows, such as the correlator's digest).
+pub trait FrameSink {
+    /// Takes one batch of rows of `table`.
+    fn put(&mut self, table: TableId, frame: DataFrame) -> crate::Result<()>;
+}
+
+/// Declares a table: its row struct, its builder and its [`TableDef`].
+///
+/// ```ignore
+/// define_table! {
+///     /// doc of the table
+///     FooTable, FooRow, Foo, "foo", "one row per foo", {
+///         time: Time = "when",
+///         name: Str = "what",
+///     }
+/// }
+/// ```
+macro_rules! define_table {
+    (
+        $(#[$meta:meta])*
+        $table:ident, $row:ident, $id:ident, $name:literal, $doc:literal, {
+            $( $col:ident : $kind:ident = $cdoc:literal ),* $(,)?
+        }
+    ) => {
+        /// One row; strings are borrowed so filling a row allocates nothing.
+        #[derive(Debug, Clone, Default)]
+        pub struct $row<'a> {
+            $( #[doc = $cdoc] pub $col: $crate::tables::row_type!($kind), )*
+        }
+
+        $(#[$meta])*
+        pub struct $table {
+            len: usize,
+            $( $col: $crate::tables::builder_type!($kind), )*
+        }
+
+        impl $table {
+            /// The table's description.
+            pub const DEF: $crate::tables::TableDef = $crate::tables::TableDef {
+                name: $name,
+                doc: $doc,
+                columns: &[ $( $crate::tables::ColumnDef {
+                    name: stringify!($col),
+                    kind: $crate::tables::Kind::$kind,
+                    doc: $cdoc,
+                } ),* ],
+            };
+
+            /// An empty builder with room for `capacity` rows.
+            pub fn with_capacity(capacity: usize) -> Self {
+                Self { len: 0, $( $col: <$crate::tables::builder_type!($kind)>::with_capacity(capacity), )* }
+            }
+
+            /// Appends one row.
+            #[inline]
+            pub fn push(&mut self, row: &$row<'_>) {
+                $( self.$col.push(row.$col); )*
+                self.len += 1;
+            }
+
+            /// Rows buffered since the last [`Self::take`].
+            pub fn len(&self) -> usize {
+                self.len
+            }
+
+            /// Whether no row is buffered.
+            pub fn is_empty(&self) -> bool {
+                self.len == 0
+            }
+
+            /// Bytes buffered (approximate), to bound memory.
+            pub fn heap_bytes(&self) -> usize {
+                0 $( + self.$col.heap_bytes() )*
+            }
+
+            /// Moves the buffered rows out as a `DataFrame` and starts a new batch.
+            pub fn take(&mut self) -> polars::prelude::DataFrame {
+                let columns = vec![ $( self.$col.take(stringify!($col)), )* ];
+                let len = std::mem::take(&mut self.len);
+                polars::prelude::DataFrame::new(len, columns)
+                    .expect("table builder columns have the table's length")
+            }
+        }
+
+        impl $crate::tables::Builder for $table {
+            const ID: $crate::tables::TableId = $crate::tables::TableId::$id;
+            fn len(&self) -> usize {
+                self.len
+            }
+            fn heap_bytes(&self) -> usize {
+                $table::heap_bytes(self)
+            }
+            fn take(&mut self) -> polars::prelude::DataFrame {
+                $table::take(self)
+            }
+        }
+    };
+}
+pub(crate) use define_table;
+
+macro_rules! row_type {
+    (Str) => { Option<&'a str> };
+    (I64) => { Option<i64> };
+    (I32) => { Option<i32> };
+    (Bool) => { Option<bool> };
+    (Time) => { Option<i64> };
+}
+pub(crate) use row_type;
+
+macro_rules! builder_type {
+    (Str) => {
+        $crate::tables::StrCol
+    };
+    (I64) => {
+        $crate::tables::I64Col
+    };
+    (I32) => {
+        $crate::tables::I32Col
+    };
+    (Bool) => {
+        $crate::tables::BoolCol
+    };
+    (Time) => {
+        $crate::tables::TimeCol
+    };
+}
+pub(crate) use builder_type;
+
+/// Renders the schema of every table as Markdown (used by `corvid schema` and kept in
+/// the README by a test).
+pub fn schema_markdown() -> String {
+    let mut out = String::new();
+    for id in TableId::ALL {
+        let def = id.def();
+        out.push_str(&format!("### `{}`\n\n{}\n\n", def.name, def.doc));
+        out.push_str("| column | type | meaning |\n|---|---|---|\n");
+        for c in def.columns {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                c.name,
+                c.kind.type_name(),
+                c.doc
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_column_collides_with_the_partition_key_or_repeats() {
+        for id in TableId::ALL {
+            let def = id.def();
+            let mut names: Vec<&str> = def.columns.iter().map(|c| c.name).collect();
+            assert!(
+                !names.contains(&"host"),
+                "{}: `host` is the hive partition key",
+                def.name
+            );
+            names.sort();
+            names.dedup();
+            assert_eq!(
+                names.len(),
+                def.columns.len(),
+                "{}: repeated column",
+                def.name
+            );
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! The `requests` table: one row per IIS W3C access log line (domain.md §2).
+
+super::define_table! {
+    /// Builder for the `requests` table.
+    RequestsTable, RequestsRow, Requests, "requests",
+    "One row per data line of an IIS W3C extended access log. `time` is when IIS wrote the entry (request completion); `start_time` = `time` − `time_taken_ms`.",
+    {
+        bundle_id: Str = "Bundle the row comes from (see `sources`).",
+        source_file: Str = "Path of the log inside the bundle.",
+        source_line: I64 = "1-based line number in that file.",
+        time: Time = "Log time (UTC); IIS writes the entry when the response completes.",
+        start_time: Time = "Estimated request start: `time` − `time_taken_ms` (null without time-taken).",
+        site_id: I64 = "IIS site id: from `s-sitename` `W3SVC<N>`, else from the `W3SVC<N>` folder of the file.",
+        site_name: Str = "`s-sitename` as logged.",
+        s_computername: Str = "`s-computername`.",
+        s_ip: Str = "Server IP, zone id removed.",
+        s_ip_zone: Str = "IPv6 zone id of the server address, if any.",
+        s_port: I32 = "Server port.",
+        cs_method: Str = "HTTP verb.",
+        cs_uri_stem: Str = "URL path.",
+        cs_uri_query: Str = "Query string.",
+        cs_username: Str = "Authenticated user.",
+        c_ip: Str = "Client IP (the proxy's behind a load balancer), zone id removed.",
+        c_ip_zone: Str = "IPv6 zone id of the client address, if any.",
+        cs_version: Str = "Protocol version.",
+        user_agent: Str = "`cs(User-Agent)` (spaces appear as `+`).",
+        cookie: Str = "`cs(Cookie)`.",
+        referer: Str = "`cs(Referer)`.",
+        cs_host: Str = "`cs-host` (the Host header).",
+        sc_status: I32 = "HTTP status.",
+        sc_substatus: I32 = "IIS substatus (the 2 of 503.2).",
+        sc_win32_status: I64 = "Win32 status (64 = client went away, 995 aborted, 1236 aborted locally).",
+        sc_bytes: I64 = "Bytes sent.",
+        cs_bytes: I64 = "Bytes received.",
+        time_taken_ms: I64 = "Time taken, milliseconds.",
+        extra: Str = "Custom fields (X-Forwarded-For ...) and values that did not fit their column's type, as a JSON object keyed by header name.",
+        invalid_fields: Str = "Comma-separated names of fields whose value could not be typed (kept raw in `extra`).",
+        utf8_lossy: Bool = "The line held bytes that are not UTF-8; they were replaced by U+FFFD.",
+    }
+}

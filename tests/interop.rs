@@ -1,0 +1,44 @@
+//! The dataset loads in the tools people use: polars, pyarrow and DuckDB (Python) read
+//! every table, timestamps come back as UTC instants, row counts match the manifest.
+//! Needs `pip install -r tests/interop/requirements.txt` (done by .ci/run).
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn python_check(out: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/check_dataset.py");
+    let res = Command::new("python3")
+        .arg(&script)
+        .arg(out)
+        .output()
+        .expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        !stderr.contains("ModuleNotFoundError"),
+        "Python packages missing: run `python3 -m pip install -r tests/interop/requirements.txt`\n{stderr}"
+    );
+    assert!(
+        res.status.success(),
+        "{}\n{stderr}",
+        String::from_utf8_lossy(&res.stdout)
+    );
+}
+
+#[test]
+fn python_tools_read_the_corpus_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    analyze(&[&corpus_dir()], &out);
+    python_check(&out);
+}
+
+#[test]
+fn python_tools_read_the_sample_bundle_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/sample-bundle.zip");
+    analyze(&[&sample], &out);
+    python_check(&out);
+}
