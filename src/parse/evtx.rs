@@ -65,13 +65,7 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
             Ok(r) => r,
             Err(e) => {
                 st.failures += 1;
-                emit.error(ErrorReport {
-                    line: None,
-                    record: None,
-                    offset: None,
-                    reason: format!("event log damage: {e}"),
-                    raw: String::new(),
-                });
+                emit.error(damage_report(&e));
                 continue;
             }
         };
@@ -125,6 +119,36 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|(c, _)| c);
     st
+}
+
+/// A parse error row for a chunk or record the crate could not read: where it is (record
+/// id, file offset) and the whole chain of causes.
+fn damage_report(e: &evtx::err::EvtxError) -> ErrorReport {
+    use evtx::err::EvtxError as E;
+    const HEADER: u64 = 4096;
+    const CHUNK: u64 = 65536;
+    let (record, offset) = match e {
+        E::FailedToParseChunk { chunk_id, .. } => (None, Some(HEADER + chunk_id * CHUNK)),
+        E::FailedToParseRecord { record_id, .. } => (Some(*record_id), None),
+        E::FailedToReadRecordAt { chunk, offset, .. } => {
+            (None, chunk.map(|c| HEADER + c * CHUNK + offset))
+        }
+        _ => (None, None),
+    };
+    let mut reason = format!("event log damage: {e}");
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        reason.push_str(": ");
+        reason.push_str(&c.to_string());
+        cause = c.source();
+    }
+    ErrorReport {
+        line: None,
+        record,
+        offset,
+        reason,
+        raw: String::new(),
+    }
 }
 
 fn push_event(
