@@ -24,8 +24,52 @@ pub enum Command {
     /// given together form one bundle. Every entry is classified by its content and
     /// either read or listed as skipped with the reason (see the `sources` table).
     Analyze(AnalyzeArgs),
+    /// Write a simulated support bundle with known incidents, and its ground truth.
+    ///
+    /// Plays an IIS server forward in time (sites, app pools, worker processes,
+    /// diurnal traffic, injected crashes, hangs, rapid-fail, recycles, overloads ...)
+    /// and writes DIR/<bundle>.zip (HTTPERR, W3C logs, System.evtx, Application.evtx,
+    /// applicationHost.config) and DIR/ground_truth.json. Same seed, same bytes.
+    Simulate(SimulateArgs),
     /// Print the dataset's tables and columns as Markdown.
     Schema,
+}
+
+/// Options of `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Output folder for the bundle and ground_truth.json.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Scenario file (TOML, or JSON if named .json): rates, placed incidents, duration.
+    /// Options given on the command line override it.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+
+    /// Seed: the same seed and scenario give the same bytes.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Target uncompressed size of the bundle, e.g. 250M or 4G (sets the traffic).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub size: Option<u64>,
+
+    /// Simulated days.
+    #[arg(long, value_name = "N")]
+    pub days: Option<f64>,
+
+    /// Requests per day over all sites (when --size is not given).
+    #[arg(long, value_name = "N")]
+    pub requests_per_day: Option<u64>,
+
+    /// First simulated instant, RFC 3339 UTC (default 2024-03-04T00:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+
+    /// Hours at the start the event logs do not cover (they wrapped).
+    #[arg(long, value_name = "HOURS")]
+    pub event_log_gap_hours: Option<f64>,
 }
 
 /// Options of `analyze`.

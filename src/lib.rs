@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod error;
 pub mod parse;
 pub mod progress;
+pub mod simulate;
 pub mod tables;
 pub mod text;
 pub mod time;

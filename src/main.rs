@@ -5,7 +5,7 @@
 use clap::Parser;
 use corvid::analyze::{self, summary};
 use corvid::bundle::Limits;
-use corvid::cli::{AnalyzeArgs, Cli, Command};
+use corvid::cli::{AnalyzeArgs, Cli, Command, SimulateArgs};
 use corvid::text::terminal_safe;
 use corvid::{tables, Error};
 use std::process::ExitCode;
@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze(args) => run_analyze(args),
+        Command::Simulate(args) => run_simulate(args),
         Command::Schema => {
             print!("{}", tables::schema_markdown());
             Ok(ExitCode::SUCCESS)
@@ -67,5 +68,52 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
         );
         return Ok(ExitCode::from(3));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_simulate(args: SimulateArgs) -> corvid::Result<ExitCode> {
+    use corvid::simulate::{self, scenario::Scenario};
+    let mut sc = match &args.scenario {
+        Some(p) => Scenario::from_file(p)?,
+        None => Scenario::default(),
+    };
+    if let Some(v) = args.seed {
+        sc.seed = v;
+    }
+    if let Some(v) = args.size {
+        sc.size = Some(v);
+    }
+    if let Some(v) = args.days {
+        sc.days = v;
+    }
+    if let Some(v) = args.requests_per_day {
+        sc.requests_per_day = v;
+        sc.size = None;
+    }
+    if let Some(v) = args.start {
+        sc.start = v;
+    }
+    if let Some(v) = args.event_log_gap_hours {
+        sc.event_log_gap_hours = v;
+    }
+    let started = std::time::Instant::now();
+    let o = simulate::run(&sc, &args.out)?;
+    let secs = started.elapsed().as_secs_f64();
+    let w = &o.truth.written;
+    println!("bundle {}", o.bundle.display());
+    println!("ground truth {}", o.truth_file.display());
+    println!(
+        "  {} W3C lines, {} HTTPERR lines, {} events, {} incidents",
+        w.w3c_lines,
+        w.httperr_lines,
+        w.events.values().sum::<u64>(),
+        o.truth.incidents.len()
+    );
+    println!(
+        "  {:.1} MB uncompressed in {:.1} s ({:.1} MB/s)",
+        w.uncompressed_bytes as f64 / 1e6,
+        secs,
+        w.uncompressed_bytes as f64 / 1e6 / secs.max(1e-9)
+    );
     Ok(ExitCode::SUCCESS)
 }

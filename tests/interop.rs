@@ -38,7 +38,7 @@ fn python_tools_read_the_corpus_dataset() {
 fn python_tools_read_the_sample_bundle_dataset() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/sample-bundle.zip");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/WEB01_20240304_seed7.zip");
     analyze(&[&sample], &out);
     python_check(&out);
 }

@@ -1,0 +1,210 @@
+//! What to simulate: duration, traffic, incident rates and explicitly placed incidents,
+//! from command-line options or a scenario file (TOML or JSON), with defaults that give
+//! a realistic day of a busy server.
+
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Incidents per simulated day, by kind (fractions allowed: 0.5 = one every two days).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rates {
+    /// Worker process crashes (Application Error 1000, WER 1001, WAS 5011/5009 ...).
+    pub crash: f64,
+    /// Hangs ending in a ping failure (WAS 5010) and a kill.
+    pub hang: f64,
+    /// Rapid-fail protection: repeated crashes, WAS 5002, AppOffline until restarted.
+    pub rapid_fail: f64,
+    /// Harmful recycles of a pool that does not overlap (503s during the gap).
+    pub recycle: f64,
+    /// Recycles whose old process overruns shutdownTimeLimit (WAS 5013, abandons).
+    pub shutdown_timeout: f64,
+    /// Request queue overflows (503 QueueFull) with no lifecycle event.
+    pub queue_full: f64,
+    /// Overloads: drops and timer bursts under peak traffic, no lifecycle event.
+    pub overload: f64,
+    /// App-pool failures the event log does not explain.
+    pub unexplained: f64,
+    /// Harmless (overlapped) recycles of every reason, besides the periodic ones.
+    pub harmless_recycle: f64,
+}
+
+impl Default for Rates {
+    fn default() -> Self {
+        Rates {
+            crash: 2.0,
+            hang: 0.5,
+            rapid_fail: 0.25,
+            recycle: 0.5,
+            shutdown_timeout: 0.5,
+            queue_full: 0.5,
+            overload: 0.5,
+            unexplained: 0.5,
+            harmless_recycle: 4.0,
+        }
+    }
+}
+
+/// One incident placed by hand.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Placed {
+    /// Kind (`crash`, `hang`, `rapid_fail`, `recycle`, `shutdown_timeout`, `queue_full`,
+    /// `overload`, `unexplained`, `harmless_recycle`).
+    pub kind: String,
+    /// Application pool name.
+    pub pool: String,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+}
+
+/// A scenario.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    /// Seed: the same seed and scenario give the same bundle, byte for byte.
+    pub seed: u64,
+    /// First simulated instant (RFC 3339 UTC, midnight recommended).
+    pub start: String,
+    /// Simulated days.
+    pub days: f64,
+    /// Computer name of the simulated server.
+    pub computer: String,
+    /// Requests per day over all sites (ignored when `size` is given).
+    pub requests_per_day: u64,
+    /// Target uncompressed size of the bundle in bytes (sets the traffic).
+    pub size: Option<u64>,
+    /// Hours at the start the event logs do not cover (they wrapped); failures in that
+    /// time have no event-log trace.
+    pub event_log_gap_hours: f64,
+    /// Incident rates.
+    pub rates: Rates,
+    /// Incidents placed by hand, in addition to the random ones.
+    pub incidents: Vec<Placed>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            seed: 7,
+            start: "2024-03-04T00:00:00Z".into(),
+            days: 2.0,
+            computer: "WEB01".into(),
+            requests_per_day: 200_000,
+            size: None,
+            event_log_gap_hours: 3.0,
+            rates: Rates::default(),
+            incidents: Vec::new(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Reads a scenario file: `.json` as JSON, anything else as TOML.
+    pub fn from_file(path: &Path) -> Result<Scenario> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let parsed = if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            serde_json::from_str(&text).map_err(|e| e.to_string())
+        } else {
+            toml::from_str(&text).map_err(|e| e.to_string())
+        };
+        parsed.map_err(|e| Error::Usage(format!("{}: not a valid scenario: {e}", path.display())))
+    }
+
+    /// The start as microseconds since the epoch.
+    pub fn start_micros(&self) -> Result<i64> {
+        crate::time::parse_rfc3339(&self.start).ok_or_else(|| {
+            Error::Usage(format!(
+                "scenario start '{}' is not an RFC 3339 UTC time",
+                self.start
+            ))
+        })
+    }
+
+    /// Checks values that would make no sense.
+    pub fn validate(&self) -> Result<()> {
+        if !(self.days > 0.0 && self.days <= 366.0) {
+            return Err(Error::Usage(format!(
+                "days must be in (0, 366], got {}",
+                self.days
+            )));
+        }
+        let r = &self.rates;
+        for (name, v) in [
+            ("crash", r.crash),
+            ("hang", r.hang),
+            ("rapid_fail", r.rapid_fail),
+            ("recycle", r.recycle),
+            ("shutdown_timeout", r.shutdown_timeout),
+            ("queue_full", r.queue_full),
+            ("overload", r.overload),
+            ("unexplained", r.unexplained),
+            ("harmless_recycle", r.harmless_recycle),
+        ] {
+            if !(0.0..=200.0).contains(&v) {
+                return Err(Error::Usage(format!(
+                    "rate {name} must be in [0, 200] per day, got {v}"
+                )));
+            }
+        }
+        if !(0.0..=self.days * 24.0).contains(&self.event_log_gap_hours) {
+            return Err(Error::Usage(
+                "event_log_gap_hours must be within the simulated time".into(),
+            ));
+        }
+        self.start_micros()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_and_json_scenarios_read_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let toml_path = dir.path().join("s.toml");
+        std::fs::write(
+            &toml_path,
+            "seed = 11\ndays = 1\n[rates]\ncrash = 5\n[[incidents]]\nkind = \"hang\"\npool = \"ApiPool\"\nat = \"2024-03-04T10:00:00Z\"\n",
+        )
+        .unwrap();
+        let json_path = dir.path().join("s.json");
+        std::fs::write(
+            &json_path,
+            r#"{"seed": 11, "days": 1, "rates": {"crash": 5}, "incidents": [{"kind": "hang", "pool": "ApiPool", "at": "2024-03-04T10:00:00Z"}]}"#,
+        )
+        .unwrap();
+        let a = Scenario::from_file(&toml_path).unwrap();
+        let b = Scenario::from_file(&json_path).unwrap();
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
+        assert_eq!(a.rates.crash, 5.0);
+        assert_eq!(a.rates.hang, Rates::default().hang);
+        assert_eq!(a.incidents[0].pool, "ApiPool");
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bad.toml");
+        std::fs::write(&p, "sed = 1\n").unwrap();
+        assert!(Scenario::from_file(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("bad.toml"));
+        let s = Scenario {
+            days: 0.0,
+            ..Default::default()
+        };
+        assert!(s.validate().is_err());
+    }
+}
