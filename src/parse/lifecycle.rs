@@ -281,7 +281,7 @@ fn w3svc_wp(ev: &Event, id: i32) -> Option<Lifecycle> {
         2299 => Some(Lifecycle {
             kind: "recycle",
             recycle_reason: Some("isapi_unhealthy"),
-            detail: nonempty(ev.get("", 0)),
+            detail: nonempty(ev.get("Reason", 0)),
             ..Default::default()
         }),
         2276..=2282 | 2294 | 2297 | 2303 => Some(Lifecycle {
