@@ -31,8 +31,27 @@ pub enum Command {
     /// and writes DIR/<bundle>.zip (HTTPERR, W3C logs, System.evtx, Application.evtx,
     /// applicationHost.config) and DIR/ground_truth.json. Same seed, same bytes.
     Simulate(SimulateArgs),
+    /// Score findings against a simulator's ground truth.
+    ///
+    /// An incident matches when kind and app pool agree and the times overlap; prints
+    /// precision and recall per kind and the error of the impact counts.
+    Score(ScoreArgs),
     /// Print the dataset's tables and columns as Markdown.
     Schema,
+}
+
+/// Options of `score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The output folder of `corvid analyze` (or its findings.json).
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+    /// The ground_truth.json `corvid simulate` wrote.
+    #[arg(value_name = "TRUTH")]
+    pub truth: PathBuf,
+    /// Print the score as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `simulate`.
@@ -119,6 +138,11 @@ pub struct AnalyzeArgs {
     /// Rows per Parquet row group.
     #[arg(long, value_name = "N", default_value_t = crate::parse::DEFAULT_BATCH_ROWS)]
     pub row_group_rows: usize,
+
+    /// Correlation windows and thresholds to override (TOML; see the README for the
+    /// names and defaults).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 /// Parses a size: bytes, or with a K/M/G/T suffix (powers of 1024; `B`, `iB` allowed).

@@ -8,10 +8,13 @@
 pub mod analyze;
 pub mod bundle;
 pub mod cli;
+pub mod correlate;
 pub mod dataset;
 pub mod error;
 pub mod parse;
 pub mod progress;
+pub mod report;
+pub mod score;
 pub mod simulate;
 pub mod tables;
 pub mod text;

@@ -5,7 +5,7 @@
 use clap::Parser;
 use corvid::analyze::{self, summary};
 use corvid::bundle::Limits;
-use corvid::cli::{AnalyzeArgs, Cli, Command, SimulateArgs};
+use corvid::cli::{AnalyzeArgs, Cli, Command, ScoreArgs, SimulateArgs};
 use corvid::text::terminal_safe;
 use corvid::{tables, Error};
 use std::process::ExitCode;
@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => run_analyze(args),
         Command::Simulate(args) => run_simulate(args),
+        Command::Score(args) => run_score(args),
         Command::Schema => {
             print!("{}", tables::schema_markdown());
             Ok(ExitCode::SUCCESS)
@@ -54,6 +55,10 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
             .max(1024),
         batch_rows: args.row_group_rows.max(1),
         progress: !args.quiet,
+        rules: match &args.rules {
+            Some(p) => corvid::correlate::rules::Rules::from_file(p)?,
+            None => Default::default(),
+        },
     };
     let reports = analyze::run(&opts)?;
     let dataset = opts.out.join("dataset");
@@ -62,6 +67,7 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
         print!("{}", summary::render(r, &dataset.display().to_string()));
         incomplete |= r.sources.iter().any(|s| s.status != "parsed");
     }
+    println!("findings: {}", opts.out.join("findings.md").display());
     if args.strict && incomplete {
         eprintln!(
             "corvid: --strict: some entries were skipped, failed or read with errors (see above)"
@@ -115,5 +121,18 @@ fn run_simulate(args: SimulateArgs) -> corvid::Result<ExitCode> {
         secs,
         w.uncompressed_bytes as f64 / 1e6 / secs.max(1e-9)
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_score(args: ScoreArgs) -> corvid::Result<ExitCode> {
+    let s = corvid::score::score_files(&args.out, &args.truth)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&s).expect("score serializes")
+        );
+    } else {
+        print!("{}", corvid::score::render(&s));
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -174,15 +174,21 @@ fn same_input_same_bytes_and_reruns_replace() {
         "two runs over the same input differ"
     );
     assert!(
-        files_a.iter().all(|(p, _)| p.ends_with(".parquet")),
+        files_a.iter().all(|(p, _)| p.ends_with(".parquet")
+            || p == "findings.md"
+            || p == "findings.json"
+            || p.starts_with("charts/") && p.ends_with(".svg")),
         "only finished files remain: {:?}",
         files_a.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
+    assert!(files_a.iter().any(|(p, _)| p == "findings.md"));
     for table in [
         "httperr",
         "requests",
         "events",
         "lifecycle",
+        "incidents",
+        "incident_evidence",
         "sites",
         "app_pools",
         "sources",

@@ -42,3 +42,25 @@ fn python_tools_read_the_sample_bundle_dataset() {
     analyze(&[&sample], &out);
     python_check(&out);
 }
+
+#[test]
+fn the_queries_run_on_the_sample_dataset_in_duckdb_and_polars() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    analyze(&[&samples.join("WEB01_20240304_seed7.zip")], &out);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/check_queries.py");
+    let res = Command::new("python3")
+        .arg(&script)
+        .arg(&out)
+        .arg(samples.join("ground_truth.json"))
+        .output()
+        .expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        res.status.success(),
+        "{}\n{stderr}",
+        String::from_utf8_lossy(&res.stdout)
+    );
+    assert!(String::from_utf8_lossy(&res.stdout).contains("all queries checked"));
+}

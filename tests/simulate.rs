@@ -309,8 +309,12 @@ fn logs_read_back_cleanly_and_incidents_leave_their_traces() {
                 );
             }
             "overload" => {
-                assert_eq!(
-                    lines_of(pool, "Connection_Dropped", s0, e0 + 31 * sec),
+                // Clients also go away on their own now and then: a few more lines.
+                let seen = lines_of(pool, "Connection_Dropped", s0, e0 + 31 * sec);
+                assert!(
+                    seen >= inc.impact.dropped && seen <= inc.impact.dropped + 3,
+                    "overload {}: {seen} dropped lines, {} injected",
+                    inc.id,
                     inc.impact.dropped
                 );
                 assert!(inc.impact.dropped > 0);

@@ -4,10 +4,16 @@
 //! and the summary say what was read, skipped or failed and why.
 
 mod entry;
+mod incident_tables;
 mod plan;
 pub mod summary;
 
 use crate::bundle::{self, Bundle, Limits};
+use crate::correlate::collect::{Collected, Tee};
+use crate::correlate::coverage::SourceRef;
+use crate::correlate::model::Findings;
+use crate::correlate::rules::Rules;
+use crate::correlate::timeline::PoolDay;
 use crate::dataset::Staging;
 use crate::parse::classify::{self, Classified};
 use crate::progress::{self, Progress};
@@ -35,6 +41,8 @@ pub struct Options {
     pub batch_rows: usize,
     /// Draw a progress bar (when stderr is a terminal).
     pub progress: bool,
+    /// Correlation windows and thresholds.
+    pub rules: Rules,
 }
 
 /// What happened to one bundle.
@@ -51,6 +59,10 @@ pub struct BundleReport {
     pub files: Vec<PathBuf>,
     /// Rows written per table.
     pub rows: BTreeMap<TableId, u64>,
+    /// What correlation found.
+    pub findings: Findings,
+    /// Per pool and day timelines (for the charts).
+    pub days: Vec<PoolDay>,
 }
 
 /// Reads all inputs into `OUT/dataset`.
@@ -62,6 +74,12 @@ pub fn run(opts: &Options) -> Result<Vec<BundleReport>> {
     for b in bundles {
         reports.push(run_bundle(opts, b)?);
     }
+    let findings: Vec<Findings> = reports.iter().map(|r| r.findings.clone()).collect();
+    let days: Vec<(String, Vec<PoolDay>)> = reports
+        .iter()
+        .map(|r| (r.id.clone(), r.days.clone()))
+        .collect();
+    crate::report::write(&opts.out, &findings, &days)?;
     Ok(reports)
 }
 
@@ -85,12 +103,16 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         .sum();
     let progress = Progress::new(total, opts.progress, &bundle.label);
     let staging = Staging::begin(&opts.out.join("dataset"), &bundle.id)?;
-    type TaskResult = Result<(Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>)>;
+    type TaskResult = Result<(Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>, Collected)>;
     let results: Vec<TaskResult> = tasks
         .par_iter()
         .enumerate()
         .map(|(n, task)| {
             let mut writer = staging.part_writer(n);
+            let mut tee = Tee {
+                inner: &mut writer,
+                collected: Collected::default(),
+            };
             let mut infos = Vec::with_capacity(task.len());
             for &i in task {
                 if progress::interrupted() {
@@ -104,21 +126,24 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
                     &bundle.entries[i],
                     class,
                     opts,
-                    &mut writer,
+                    &mut tee,
                     &progress,
                 )?;
                 infos.push((i, info));
             }
+            let collected = tee.collected;
             let rows = writer.finish()?;
-            Ok((infos, rows))
+            Ok((infos, rows, collected))
         })
         .collect();
     progress.finish();
     let mut by_index: Vec<Option<SourceInfo>> = (0..bundle.entries.len()).map(|_| None).collect();
     let mut rows: BTreeMap<TableId, u64> = BTreeMap::new();
+    let mut collected = Collected::default();
     for r in results {
         match r {
-            Ok((infos, task_rows)) => {
+            Ok((infos, task_rows, task_collected)) => {
+                collected.merge(task_collected);
                 for (i, info) in infos {
                     by_index[i] = Some(info);
                 }
@@ -165,6 +190,26 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         table.push(&s.row(&bundle.id, &bundle.label));
     }
     writer.put(<SourcesTable as Builder>::ID, table.take())?;
+    // Correlation, and its tables.
+    let refs: Vec<SourceRef> = sources
+        .iter()
+        .map(|s| SourceRef {
+            path: s.path.clone(),
+            kind: s.kind.to_string(),
+            status: s.status.to_string(),
+            reason: s.reason.clone(),
+            first: s.first_time,
+            last: s.last_time,
+            rows: s.records.unwrap_or(s.rows),
+        })
+        .collect();
+    let meta = crate::correlate::BundleMeta {
+        id: bundle.id.clone(),
+        label: bundle.label.clone(),
+        host: host.clone(),
+    };
+    let (findings, days) = crate::correlate::correlate(&collected, &refs, &meta, &opts.rules);
+    incident_tables::write(&findings, &mut writer)?;
     for (t, n) in writer.finish()? {
         *rows.entry(t).or_default() += n;
     }
@@ -176,6 +221,8 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         sources,
         files,
         rows,
+        findings,
+        days,
     })
 }
 

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 /// Opens a folder as a bundle.
 pub(super) fn open_dir(root: &Path, limits: &Limits, temp_root: &Path) -> Result<Bundle> {
-    let shown = root.display().to_string();
     let temp = super::new_temp(temp_root)?;
     let mut w = Walk {
         limits,
@@ -33,7 +32,12 @@ pub(super) fn open_dir(root: &Path, limits: &Limits, temp_root: &Path) -> Result
         id_parts.push(s.to_le_bytes().to_vec());
     }
     let refs: Vec<&[u8]> = id_parts.iter().map(|v| v.as_slice()).collect();
-    Ok(super::finish(bundle_id(&refs), shown, w, temp))
+    Ok(super::finish(
+        bundle_id(&refs),
+        super::input_name(root),
+        w,
+        temp,
+    ))
 }
 
 /// Loose files named on the command line form one bundle.
@@ -63,7 +67,7 @@ pub(super) fn open_files(files: &[PathBuf], limits: &Limits, temp_root: &Path) -
     let refs: Vec<&[u8]> = id_parts.iter().map(|v| v.as_slice()).collect();
     let label = files
         .iter()
-        .map(|f| f.display().to_string())
+        .map(|f| super::input_name(f))
         .collect::<Vec<_>>()
         .join(", ");
     Ok(super::finish(bundle_id(&refs), label, w, temp))

@@ -51,7 +51,8 @@ pub struct Unreadable {
 pub struct Bundle {
     /// Stable id of the bundle (hex), the same for the same input.
     pub id: String,
-    /// The input as named on the command line (several loose files: joined by `, `).
+    /// The input's file or folder name (several loose files: their names joined by
+    /// `, `); the name, not the path, so reports do not depend on where it was read.
     pub label: String,
     /// Readable entries, sorted by path.
     pub entries: Vec<Entry>,
@@ -156,6 +157,15 @@ pub(crate) fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> 
         }
     }
     Ok(n)
+}
+
+/// The last component of an input path, made safe to print.
+fn input_name(p: &Path) -> String {
+    crate::text::display_name(
+        &p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string()),
+    )
 }
 
 /// A stable id from what identifies an input: names, sizes and sampled bytes.

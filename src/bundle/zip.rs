@@ -67,7 +67,7 @@ pub(super) fn open_zip(path: &Path, limits: &Limits, temp_root: &Path) -> Result
         total: 0,
     };
     walk.archive(archive, "", 0);
-    Ok(super::finish(id, shown, walk, temp))
+    Ok(super::finish(id, super::input_name(path), walk, temp))
 }
 
 pub(super) fn open_archive(file: File, shown: &str) -> Result<ZipArchive<SharedFile>> {

@@ -322,11 +322,7 @@ fn stamp(t: i64) -> String {
 pub type Timed = Vec<(i64, Event)>;
 
 /// Background events of a real server, by channel: (time, record) pairs.
-pub fn noise(
-    server: &Server,
-    plan: &Plan,
-    rng: &mut Rng,
-) -> (Timed, Timed) {
+pub fn noise(server: &Server, plan: &Plan, rng: &mut Rng) -> (Timed, Timed) {
     let (mut system, mut application) = (Vec::new(), Vec::new());
     let mut t = plan.log_start;
     while t < plan.end {

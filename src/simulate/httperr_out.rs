@@ -45,10 +45,7 @@ pub type Files = Vec<(String, Vec<u8>)>;
 
 /// Renders the records (sorted by time) into files; returns (name, bytes) pairs and
 /// the count of lines per reason.
-pub fn render(
-    records: &[HttpErr],
-    restarts: &[i64],
-) -> (Files, BTreeMap<String, u64>) {
+pub fn render(records: &[HttpErr], restarts: &[i64]) -> (Files, BTreeMap<String, u64>) {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut cur: Vec<u8> = Vec::new();

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Average bytes of a W3C line of the simulated sites (for `--size`).
-const AVG_LINE_BYTES: f64 = 265.0;
+const AVG_LINE_BYTES: f64 = 230.0;
 
 /// What the simulation wrote.
 #[derive(Debug, Clone)]
@@ -117,6 +117,7 @@ pub fn run(sc: &scenario::Scenario, out_dir: &Path) -> Result<Outcome> {
             let m = &mut plan.incidents[i].impact;
             m.abandoned += imp.abandoned;
             m.dropped += imp.dropped;
+            m.dropped_at.extend(imp.dropped_at);
             m.timer_app_pool += imp.timer_app_pool;
             m.failed_w3c += imp.failed_w3c;
             for (k, v) in imp.http_503 {

@@ -88,6 +88,8 @@ pub struct Impact {
     pub abandoned: u64,
     /// Connections dropped (Connection_Dropped).
     pub dropped: u64,
+    /// When each dropped connection was logged.
+    pub dropped_at: Vec<i64>,
     /// 503s sent by HTTP.sys, by reason.
     pub http_503: std::collections::BTreeMap<&'static str, u64>,
     /// Requests timed out in the queue (Timer_AppPool).

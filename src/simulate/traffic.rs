@@ -431,7 +431,10 @@ pub fn generate(
                             let at = t0 + rng.range(5, 30) * SEC;
                             out.httperr
                                 .push(err(at, None, "Connection_Dropped", &conn_ip));
-                            impact(&mut |m| m.dropped += 1);
+                            impact(&mut |m| {
+                                m.dropped += 1;
+                                m.dropped_at.push(at);
+                            });
                             if rng.chance(0.3) {
                                 out.httperr.push(HttpErr {
                                     version: "",
@@ -474,6 +477,13 @@ pub fn generate(
                     &conn_ip,
                 ));
                 out.impacts.entry(c.incident).or_default().abandoned += 1;
+                continue;
+            }
+            // Now and then a client goes away before the response: HTTP.sys logs it,
+            // IIS does not.
+            if forced_ms.is_none() && rng.chance(0.0005) {
+                out.httperr
+                    .push(err(done, None, "Connection_Dropped", &conn_ip));
                 continue;
             }
             if status == 500 && phase.is_some_and(|ph| ph.incident.is_some()) {

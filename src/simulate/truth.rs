@@ -130,7 +130,7 @@ fn incident(server: &Server, i: &Incident) -> IncidentTruth {
     let c = &i.cause;
     IncidentTruth {
         id: i.id,
-        kind: i.kind.name().into(),
+        kind: seen_kind(i).0.into(),
         app_pool: server.pools[i.pool].name.into(),
         sites: server.sites_of(i.pool),
         pids: i.pids.clone(),
@@ -141,7 +141,7 @@ fn incident(server: &Server, i: &Incident) -> IncidentTruth {
             faulting_module: c.faulting_module.map(str::to_string),
             exception_type: c.exception_type.map(str::to_string),
             recycle_reason: c.recycle_reason.map(str::to_string),
-            hidden: c.hidden.clone(),
+            hidden: c.hidden.clone().or(seen_kind(i).1),
         },
         impact: ImpactTruth {
             abandoned: i.impact.abandoned,
@@ -161,15 +161,46 @@ fn incident(server: &Server, i: &Incident) -> IncidentTruth {
     }
 }
 
+/// Dropped connections an overload needs within 5 minutes to be told from clients
+/// going away.
+pub const OVERLOAD_MIN_DROPPED: usize = 5;
+
 /// Whether anything in the bundle shows the incident: event-log anchored kinds show in
-/// their events when logged; the others only through failed requests.
+/// their events when logged; an overload needs 5 dropped connections within 5 minutes
+/// (fewer cannot be told from clients going away); the others need a failed request.
 pub fn observable(i: &Incident) -> bool {
     use super::plan::Kind;
-    let logged_anchor = matches!(
-        i.kind,
-        Kind::Crash | Kind::Hang | Kind::RapidFail | Kind::ShutdownTimeout
-    ) && i.logged;
-    logged_anchor || i.impact.failed_requests() > 0
+    match i.kind {
+        Kind::Crash | Kind::Hang | Kind::RapidFail | Kind::ShutdownTimeout if i.logged => true,
+        Kind::Overload => {
+            let mut t = i.impact.dropped_at.clone();
+            t.sort();
+            (0..t.len()).any(|k| {
+                t[k..].partition_point(|&x| x <= t[k] + 300_000_000) >= OVERLOAD_MIN_DROPPED
+            })
+        }
+        _ => i.impact.failed_requests() > 0,
+    }
+}
+
+/// The kind a correlator can name: a lifecycle failure whose events the logs do not
+/// hold (before the event logs begin) is, from the logs, unexplained.
+fn seen_kind(i: &Incident) -> (&'static str, Option<String>) {
+    use super::plan::Kind;
+    match i.kind {
+        Kind::Crash | Kind::Hang | Kind::RapidFail | Kind::Recycle | Kind::ShutdownTimeout
+            if !i.logged =>
+        {
+            (
+                "unexplained",
+                Some(format!(
+                    "{} before the first event the event logs hold",
+                    i.kind.name().replace('_', " ")
+                )),
+            )
+        }
+        k => (k.name(), None),
+    }
 }
 
 /// The truth of a finished simulation.

@@ -12,6 +12,8 @@ mod columns;
 pub mod app_pools;
 pub mod events;
 pub mod httperr;
+pub mod incident_evidence;
+pub mod incidents;
 pub mod lifecycle;
 pub mod parse_errors;
 pub mod requests;
@@ -63,11 +65,15 @@ pub enum TableId {
     Sources,
     /// Lines and records that could not be parsed.
     ParseErrors,
+    /// Incidents found by correlation.
+    Incidents,
+    /// Evidence of each incident.
+    IncidentEvidence,
 }
 
 impl TableId {
     /// Every table, in a fixed order.
-    pub const ALL: [TableId; 8] = [
+    pub const ALL: [TableId; 10] = [
         TableId::Httperr,
         TableId::Requests,
         TableId::Events,
@@ -76,6 +82,8 @@ impl TableId {
         TableId::AppPools,
         TableId::Sources,
         TableId::ParseErrors,
+        TableId::Incidents,
+        TableId::IncidentEvidence,
     ];
 
     /// The table's definition.
@@ -89,6 +97,8 @@ impl TableId {
             TableId::AppPools => &app_pools::AppPoolsTable::DEF,
             TableId::Sources => &sources::SourcesTable::DEF,
             TableId::ParseErrors => &parse_errors::ParseErrorsTable::DEF,
+            TableId::Incidents => &incidents::IncidentsTable::DEF,
+            TableId::IncidentEvidence => &incident_evidence::IncidentEvidenceTable::DEF,
         }
     }
 

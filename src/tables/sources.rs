@@ -7,7 +7,7 @@ super::define_table! {
     "The manifest: one row per entry of the bundle (file, zip member, nested zip member), what it was classified as, what was read from it and what was not.",
     {
         bundle_id: Str = "Bundle id: stable for the same input, so a re-run replaces its own files.",
-        bundle: Str = "The input path the bundle was read from.",
+        bundle: Str = "Name of the input the bundle was read from (zip file or folder).",
         source_file: Str = "Path of the entry inside the bundle (nested zips as `outer.zip/inner.zip/path`).",
         kind: Str = "`httperr`, `w3c`, `evtx`, `appconfig`, `iis_native`, `ncsa`, `archive`, `other`.",
         status: Str = "`parsed`, `partial` (read with errors), `skipped` or `failed`.",

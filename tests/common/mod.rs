@@ -25,6 +25,7 @@ pub fn options(inputs: &[&Path], out: &Path) -> Options {
         max_line: 1 << 20,
         batch_rows: 1000,
         progress: false,
+        rules: Default::default(),
     }
 }
 

@@ -1,0 +1,110 @@
+//! What each source covers (time range, files, gaps, problems) and what could therefore
+//! not be seen.
+
+use super::collect::Collected;
+use super::model::Coverage;
+use crate::time::format_rfc3339;
+use std::collections::BTreeSet;
+
+/// What the rules need to know about one bundle entry.
+#[derive(Debug, Clone)]
+pub struct SourceRef {
+    /// Path in the bundle.
+    pub path: String,
+    /// Kind (`httperr`, `w3c`, `evtx` ...).
+    pub kind: String,
+    /// `parsed`, `partial`, `skipped`, `failed`.
+    pub status: String,
+    /// Why.
+    pub reason: String,
+    /// First time.
+    pub first: Option<i64>,
+    /// Last time.
+    pub last: Option<i64>,
+    /// Rows or records.
+    pub rows: u64,
+}
+
+const HOUR: i64 = 3_600_000_000;
+
+fn gaps(minutes: &BTreeSet<i64>) -> Vec<[String; 2]> {
+    let mut out = Vec::new();
+    let mut prev: Option<i64> = None;
+    for &m in minutes {
+        if let Some(p) = prev {
+            if (m - p) * 60_000_000 >= HOUR {
+                out.push([
+                    format_rfc3339((p + 1) * 60_000_000, 0),
+                    format_rfc3339(m * 60_000_000, 0),
+                ]);
+            }
+        }
+        prev = Some(m);
+    }
+    out
+}
+
+/// Coverage of every source of a bundle.
+pub fn coverage(sources: &[SourceRef], c: &Collected) -> Vec<Coverage> {
+    let mut out = Vec::new();
+    for (kind, label) in [
+        ("httperr", "HTTP.sys error log (HTTPERR)"),
+        ("w3c", "IIS access logs (W3C)"),
+        ("evtx", "event logs (.evtx)"),
+        ("appconfig", "applicationHost.config"),
+    ] {
+        let of: Vec<&SourceRef> = sources.iter().filter(|s| s.kind == kind).collect();
+        let first = of.iter().filter_map(|s| s.first).min();
+        let last = of.iter().filter_map(|s| s.last).max();
+        let problems: Vec<String> = of
+            .iter()
+            .filter(|s| s.status != "parsed")
+            .map(|s| format!("{} ({}): {}", s.path, s.status, s.reason))
+            .collect();
+        let read = of.iter().filter(|s| s.status != "failed").count() as u64;
+        let note = match kind {
+            _ if read == 0 => Some(match kind {
+                "httperr" => "No HTTP.sys error log: abandoned and refused connections (503, queue, timers) cannot be seen.".to_string(),
+                "w3c" => "No access log: request volume, failed requests and time-taken cannot be seen.".to_string(),
+                "evtx" => "No event log: crashes, hangs, recycles and rapid-fail shutdowns cannot be seen; failures will be unexplained.".to_string(),
+                _ => "No applicationHost.config: sites are mapped to pools from HTTPERR lines, and pool settings (overlap, limits, rapid-fail) are unknown.".to_string(),
+            }),
+            _ if !problems.is_empty() => Some(format!("{} file(s) were not read completely; what they held may be missing.", problems.len())),
+            _ => None,
+        };
+        let gaps = if kind == "w3c" {
+            let minutes: BTreeSet<i64> = c.traffic.keys().map(|(_, m)| *m).collect();
+            gaps(&minutes)
+        } else {
+            Vec::new()
+        };
+        out.push(Coverage {
+            source: label.to_string(),
+            files: of.len() as u64,
+            first: first.map(|t| format_rfc3339(t, 0)),
+            last: last.map(|t| format_rfc3339(t, 0)),
+            rows: of.iter().map(|s| s.rows).sum(),
+            gaps,
+            problems,
+            note,
+        });
+    }
+    for (channel, (first, last, n)) in &c.event_logs {
+        out.push(Coverage {
+            source: format!("event log {channel}"),
+            files: 0,
+            first: Some(format_rfc3339(*first, 0)),
+            last: Some(format_rfc3339(*last, 0)),
+            rows: *n,
+            gaps: Vec::new(),
+            problems: Vec::new(),
+            note: (channel == "System").then(|| {
+                format!(
+                    "Worker process and recycle events before {} cannot be seen.",
+                    format_rfc3339(*first, 0)
+                )
+            }),
+        });
+    }
+    out
+}

@@ -1,0 +1,249 @@
+//! The lines that signal trouble, each with its pool: HTTP.sys lines by category (the
+//! queue names the pool; the site id maps to it otherwise), and W3C requests that failed
+//! or took long (their site maps to the pool).
+
+use super::frames::{i64s, strs};
+use super::pools::{key, Pools};
+use polars::prelude::DataFrame;
+
+/// What an HTTP.sys line says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    /// The worker went away with the request (Connection_Abandoned_*).
+    Abandoned,
+    /// The pool is offline (AppOffline, Disabled).
+    Offline,
+    /// The app was shut down by policy, no worker (AppShutdown).
+    Shutdown,
+    /// The queue is full (QueueFull).
+    QueueFull,
+    /// The request waited too long in the queue (Timer_AppPool, Timer_ReqQueue, AppPoolTimer).
+    QueueTimeout,
+    /// The connection dropped before the response (Connection_Dropped).
+    Dropped,
+    /// Slow clients / bodies (Timer_MinBytesPerSecond, Timer_EntityBody): server-wide.
+    SlowClient,
+    /// Connection limits (ConnLimit, Connections_Refused).
+    Capacity,
+}
+
+impl Category {
+    /// Category of a reason phrase.
+    pub fn of(reason: &str) -> Option<Category> {
+        Some(match reason {
+            "Connection_Abandoned_By_ReqQueue" | "Connection_Abandoned_By_AppPool" => {
+                Category::Abandoned
+            }
+            "AppOffline" | "Disabled" => Category::Offline,
+            "AppShutdown" => Category::Shutdown,
+            "QueueFull" => Category::QueueFull,
+            "Timer_AppPool" | "Timer_ReqQueue" | "AppPoolTimer" => Category::QueueTimeout,
+            "Connection_Dropped" | "Connection_Dropped_List_Full" => Category::Dropped,
+            "Timer_MinBytesPerSecond" | "Timer_EntityBody" => Category::SlowClient,
+            "ConnLimit" | "Connections_Refused" => Category::Capacity,
+            _ => return None,
+        })
+    }
+
+    /// Whether the line says the application pool failed (not the network or clients).
+    pub fn is_app_pool(self) -> bool {
+        matches!(
+            self,
+            Category::Abandoned
+                | Category::Offline
+                | Category::Shutdown
+                | Category::QueueFull
+                | Category::QueueTimeout
+        )
+    }
+}
+
+/// One HTTP.sys line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Time (1 s resolution).
+    pub time: i64,
+    /// Pool key.
+    pub pool: Option<String>,
+    /// Site id.
+    pub site: Option<i64>,
+    /// Category.
+    pub cat: Category,
+    /// Reason phrase.
+    pub reason: String,
+    /// Status.
+    pub status: Option<i64>,
+    /// File.
+    pub file: String,
+    /// Line number.
+    pub line: Option<i64>,
+    /// Verb and URL.
+    pub request: String,
+    /// Client.
+    pub client: String,
+}
+
+/// One W3C request that failed or took long.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Completion time.
+    pub time: i64,
+    /// Start time.
+    pub start: Option<i64>,
+    /// Site.
+    pub site: Option<i64>,
+    /// Pool key.
+    pub pool: Option<String>,
+    /// Status.
+    pub status: Option<i64>,
+    /// Win32 status.
+    pub win32: Option<i64>,
+    /// Time taken, ms.
+    pub taken: Option<i64>,
+    /// File.
+    pub file: String,
+    /// Line.
+    pub line: Option<i64>,
+    /// Verb and path.
+    pub request: String,
+}
+
+impl Request {
+    /// Whether it failed (5xx or a broken connection), rather than only taking long.
+    pub fn failed(&self) -> bool {
+        self.status.is_some_and(|s| s >= 500)
+            || self
+                .win32
+                .is_some_and(|w| super::collect::BROKEN_WIN32.contains(&w))
+    }
+}
+
+/// The HTTP.sys lines, sorted by time.
+pub fn lines(httperr: &DataFrame, pools: &Pools) -> Vec<Line> {
+    let (time, site, status, lno) = (
+        i64s(httperr, "time"),
+        i64s(httperr, "site_id"),
+        i64s(httperr, "sc_status"),
+        i64s(httperr, "source_line"),
+    );
+    let (queue, reason, file, method, uri, cip) = (
+        strs(httperr, "queue"),
+        strs(httperr, "reason"),
+        strs(httperr, "source_file"),
+        strs(httperr, "cs_method"),
+        strs(httperr, "cs_uri"),
+        strs(httperr, "c_ip"),
+    );
+    let mut v: Vec<Line> = (0..httperr.height())
+        .filter_map(|i| {
+            let r = reason[i].clone()?;
+            let cat = Category::of(&r)?;
+            let pool = queue[i]
+                .as_deref()
+                .filter(|q| *q != "-")
+                .map(key)
+                .or_else(|| site[i].and_then(|s| pools.site_pool.get(&s).cloned()));
+            Some(Line {
+                time: time[i]?,
+                pool,
+                site: site[i],
+                cat,
+                reason: r,
+                status: status[i],
+                file: file[i].clone().unwrap_or_default(),
+                line: lno[i],
+                request: format!(
+                    "{} {}",
+                    method[i].as_deref().unwrap_or("-"),
+                    uri[i].as_deref().unwrap_or("-")
+                ),
+                client: cip[i].clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    v.sort_by(|a, b| (a.time, &a.file, a.line).cmp(&(b.time, &b.file, b.line)));
+    v
+}
+
+/// Removes the Connection_Dropped lines of times when a pool drops no more than usual
+/// (clients go away all the time): a line stays if it lies in some 5-minute window in
+/// which its pool dropped at least `dropped_min_per_window` connections, and
+/// `dropped_factor` times its mean per 5 minutes.
+pub fn without_background_drops(lines: Vec<Line>, rules: &super::rules::Rules) -> Vec<Line> {
+    use std::collections::BTreeMap;
+    const WINDOW: i64 = 300_000_000;
+    let mut by_pool: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.cat == Category::Dropped {
+            by_pool.entry(l.pool.clone()).or_default().push(i);
+        }
+    }
+    let mut keep = vec![true; lines.len()];
+    for idx in by_pool.values() {
+        let t: Vec<i64> = idx.iter().map(|&i| lines[i].time).collect();
+        let windows = ((t[t.len() - 1] - t[0]) as f64 / WINDOW as f64).max(1.0);
+        let need = ((rules.dropped_min_per_window as f64)
+            .max(rules.dropped_factor * t.len() as f64 / windows))
+        .ceil() as usize;
+        // Difference array over the lines that fall in a dense enough window.
+        let mut cover = vec![0i64; t.len() + 1];
+        for j in 0..t.len() {
+            let end = j + t[j..].partition_point(|&x| x <= t[j] + WINDOW);
+            if end - j >= need {
+                cover[j] += 1;
+                cover[end] -= 1;
+            }
+        }
+        let mut run = 0;
+        for (k, &i) in idx.iter().enumerate() {
+            run += cover[k];
+            keep[i] = run > 0;
+        }
+    }
+    lines
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(l, _)| l)
+        .collect()
+}
+
+/// The failed or long W3C requests, sorted by completion time.
+pub fn requests(df: &DataFrame, pools: &Pools) -> Vec<Request> {
+    let (time, start, site, status, win32, taken, lno) = (
+        i64s(df, "time"),
+        i64s(df, "start_time"),
+        i64s(df, "site_id"),
+        i64s(df, "sc_status"),
+        i64s(df, "sc_win32_status"),
+        i64s(df, "time_taken_ms"),
+        i64s(df, "source_line"),
+    );
+    let (file, method, stem) = (
+        strs(df, "source_file"),
+        strs(df, "cs_method"),
+        strs(df, "cs_uri_stem"),
+    );
+    let mut v: Vec<Request> = (0..df.height())
+        .filter_map(|i| {
+            Some(Request {
+                time: time[i]?,
+                start: start[i],
+                site: site[i],
+                pool: site[i].and_then(|s| pools.site_pool.get(&s).cloned()),
+                status: status[i],
+                win32: win32[i],
+                taken: taken[i],
+                file: file[i].clone().unwrap_or_default(),
+                line: lno[i],
+                request: format!(
+                    "{} {}",
+                    method[i].as_deref().unwrap_or("-"),
+                    stem[i].as_deref().unwrap_or("-")
+                ),
+            })
+        })
+        .collect();
+    v.sort_by(|a, b| (a.time, &a.file, a.line).cmp(&(b.time, &b.file, b.line)));
+    v
+}

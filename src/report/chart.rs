@@ -1,0 +1,141 @@
+//! One SVG timeline per pool and day: requests per minute (line), HTTP.sys lines per
+//! minute by class (bars), lifecycle events (markers with their label on hover).
+
+use super::escape::xml;
+use crate::correlate::timeline::PoolDay;
+use std::fmt::Write;
+
+const W: f64 = 1440.0;
+const H: f64 = 220.0;
+const TOP: f64 = 20.0;
+const LEFT: f64 = 50.0;
+
+fn class_color(class: &str) -> &'static str {
+    match class {
+        "app_pool" => "#d62728",
+        "capacity" => "#ff7f0e",
+        "client" => "#7f7f7f",
+        _ => "#9467bd",
+    }
+}
+
+fn event_color(kind: &str) -> &'static str {
+    match kind {
+        "crash" | "crash_report" | "unhandled_exception" => "#d62728",
+        "hang" | "shutdown_timeout" | "startup_timeout" => "#9467bd",
+        "disable" => "#000000",
+        "recycle" | "shutdown" => "#1f77b4",
+        _ => "#8c564b",
+    }
+}
+
+/// The SVG of a pool's day.
+pub fn svg(d: &PoolDay, date: &str) -> String {
+    let max_req = d.requests.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let stacked: Vec<u32> = (0..1440)
+        .map(|m| d.httperr.values().map(|v| v[m]).sum())
+        .collect();
+    let max_err = stacked.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" font-family=\"sans-serif\" font-size=\"11\">",
+        W + LEFT + 100.0,
+        H + TOP + 60.0,
+        W + LEFT + 100.0,
+        H + TOP + 60.0
+    );
+    let _ = writeln!(o, "<title>{} {}</title>", xml(&d.pool), date);
+    let _ = writeln!(o, "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{W}\" height=\"{H}\" fill=\"#fafafa\" stroke=\"#ccc\"/>");
+    for h in 0..=24 {
+        let x = LEFT + h as f64 * 60.0;
+        let _ = writeln!(
+            o,
+            "<line x1=\"{x}\" y1=\"{TOP}\" x2=\"{x}\" y2=\"{}\" stroke=\"#eee\"/>",
+            TOP + H
+        );
+        if h % 3 == 0 {
+            let _ = writeln!(
+                o,
+                "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{h:02}:00</text>",
+                TOP + H + 14.0
+            );
+        }
+    }
+    // HTTP.sys lines per minute, stacked by class (right axis).
+    let mut base = vec![0u32; 1440];
+    for (class, v) in &d.httperr {
+        let color = class_color(class);
+        for m in 0..1440 {
+            if v[m] == 0 {
+                continue;
+            }
+            let y0 = TOP + H - (base[m] as f64 / max_err) * H;
+            let h = (v[m] as f64 / max_err) * H;
+            let _ = writeln!(
+                o,
+                "<rect x=\"{}\" y=\"{:.1}\" width=\"1\" height=\"{:.1}\" fill=\"{color}\"><title>{:02}:{:02} {} {}</title></rect>",
+                LEFT + m as f64,
+                y0 - h,
+                h,
+                m / 60,
+                m % 60,
+                v[m],
+                xml(class)
+            );
+            base[m] += v[m];
+        }
+    }
+    // Requests per minute (left axis).
+    let mut pts = String::new();
+    for (m, r) in d.requests.iter().enumerate() {
+        let _ = write!(
+            pts,
+            "{:.0},{:.1} ",
+            LEFT + m as f64,
+            TOP + H - (*r as f64 / max_req) * H
+        );
+    }
+    let _ = writeln!(
+        o,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"1\"/>",
+        pts.trim_end()
+    );
+    // Lifecycle events.
+    for (m, kind, label) in &d.events {
+        let x = LEFT + *m as f64 + 0.5;
+        let c = event_color(kind);
+        let _ = writeln!(
+            o,
+            "<g><title>{:02}:{:02} {}</title><line x1=\"{x}\" y1=\"{TOP}\" x2=\"{x}\" y2=\"{}\" stroke=\"{c}\" stroke-dasharray=\"3,2\"/><circle cx=\"{x}\" cy=\"{}\" r=\"4\" fill=\"{c}\"/></g>",
+            m / 60,
+            m % 60,
+            xml(label),
+            TOP + H,
+            TOP + 6.0
+        );
+    }
+    let _ = writeln!(
+        o,
+        "<text x=\"{}\" y=\"{}\" fill=\"#2ca02c\">{} req/min</text>",
+        4,
+        TOP + 10.0,
+        max_req as u64
+    );
+    let _ = writeln!(
+        o,
+        "<text x=\"{}\" y=\"{}\" fill=\"#d62728\">{} err/min</text>",
+        LEFT + W + 4.0,
+        TOP + 10.0,
+        max_err as u64
+    );
+    let _ = writeln!(
+        o,
+        "<text x=\"{LEFT}\" y=\"{}\">{} — {} UTC · green: requests/min (W3C) · bars: HTTP.sys lines/min (red app pool, orange capacity, grey client) · dashed: lifecycle events</text>",
+        TOP + H + 34.0,
+        xml(&d.pool),
+        date
+    );
+    o.push_str("</svg>\n");
+    o
+}
