@@ -272,3 +272,36 @@ fn the_cli_summary_names_what_was_skipped_and_strict_fails() {
     assert!(out.stderr.is_empty(), "quiet run prints nothing on stderr");
     assert_eq!(run(true).status.code(), Some(3));
 }
+
+#[test]
+fn zip64_members_are_read() {
+    // Members written with zip64 headers (as collectors do for entries over 4 GiB).
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        use std::io::Write;
+        let mut z = ::zip::ZipWriter::new(&mut buf);
+        let opts = ::zip::write::SimpleFileOptions::default()
+            .compression_method(::zip::CompressionMethod::Deflated)
+            .large_file(true);
+        for (name, data) in members() {
+            z.start_file(name, opts).unwrap();
+            z.write_all(data).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let bytes = buf.into_inner();
+    // The first local header carries the zip64 extra field (header id 0x0001).
+    assert_eq!(&bytes[..4], b"PK\x03\x04");
+    let name_len = u16::from_le_bytes([bytes[26], bytes[27]]) as usize;
+    let extra_len = u16::from_le_bytes([bytes[28], bytes[29]]) as usize;
+    assert!(extra_len >= 4);
+    assert_eq!(&bytes[30 + name_len..32 + name_len], &[0x01, 0x00]);
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("zip64.zip");
+    std::fs::write(&zip, bytes).unwrap();
+    let out = dir.path().join("out");
+    analyze(&[&zip], &out);
+    assert_eq!(read_table(&out, "httperr").height(), 1);
+    assert_eq!(read_table(&out, "requests").height(), 1);
+    assert_eq!(read_table(&out, "app_pools").height(), 1);
+}
