@@ -139,6 +139,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = crate::parse::DEFAULT_BATCH_ROWS)]
     pub row_group_rows: usize,
 
+    /// Print how long each phase took (classify, read, correlate, finish, report) on
+    /// stderr.
+    #[arg(long)]
+    pub timings: bool,
+
     /// Correlation windows and thresholds to override (TOML; see the README for the
     /// names and defaults).
     #[arg(long, value_name = "FILE")]

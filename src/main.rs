@@ -10,6 +10,9 @@ use corvid::text::terminal_safe;
 use corvid::{tables, Error};
 use std::process::ExitCode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -60,7 +63,24 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
             None => Default::default(),
         },
     };
+    let started = std::time::Instant::now();
     let reports = analyze::run(&opts)?;
+    if args.timings {
+        let mut parts: Vec<String> = Vec::new();
+        let mut bundles = 0.0;
+        for r in &reports {
+            for (name, s) in &r.timings {
+                parts.push(format!("{name}={s:.3}"));
+                bundles += s;
+            }
+        }
+        let total = started.elapsed().as_secs_f64();
+        eprintln!(
+            "timings: {} report={:.3} total={total:.3}",
+            parts.join(" "),
+            (total - bundles).max(0.0)
+        );
+    }
     let dataset = opts.out.join("dataset");
     let mut incomplete = false;
     for r in &reports {

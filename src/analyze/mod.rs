@@ -6,6 +6,7 @@
 mod entry;
 mod incident_tables;
 mod plan;
+mod schedule;
 pub mod summary;
 
 use crate::bundle::{self, Bundle, Limits};
@@ -63,6 +64,8 @@ pub struct BundleReport {
     pub findings: Findings,
     /// Per pool and day timelines (for the charts).
     pub days: Vec<PoolDay>,
+    /// Seconds spent per phase: classify, read (parse and write), correlate, finish.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 /// Reads all inputs into `OUT/dataset`.
@@ -85,6 +88,12 @@ pub fn run(opts: &Options) -> Result<Vec<BundleReport>> {
 
 fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     let limits = &opts.limits;
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
     // Classify every entry by its first bytes (in parallel: zip members inflate).
     let classes: Vec<std::result::Result<Classified, String>> = bundle
         .entries
@@ -96,6 +105,7 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         })
         .collect();
     let tasks = plan::tasks(&bundle.entries, &classes);
+    lap("classify", &mut timings);
     let total: u64 = tasks
         .iter()
         .flat_map(|t| t.iter())
@@ -104,39 +114,37 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     let progress = Progress::new(total, opts.progress, &bundle.label);
     let staging = Staging::begin(&opts.out.join("dataset"), &bundle.id)?;
     type TaskResult = Result<(Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>, Collected)>;
-    let results: Vec<TaskResult> = tasks
-        .par_iter()
-        .enumerate()
-        .map(|(n, task)| {
-            let mut writer = staging.part_writer(n);
-            let mut tee = Tee {
-                inner: &mut writer,
-                collected: Collected::default(),
-            };
-            let mut infos = Vec::with_capacity(task.len());
-            for &i in task {
-                if progress::interrupted() {
-                    return Err(Error::Interrupted);
-                }
-                let class = classes[i]
-                    .as_ref()
-                    .expect("planned entries were classified");
-                let info = entry::read_entry(
-                    &bundle,
-                    &bundle.entries[i],
-                    class,
-                    opts,
-                    &mut tee,
-                    &progress,
-                )?;
-                infos.push((i, info));
+    let run_task = |n: usize, task: &Vec<usize>| -> TaskResult {
+        let mut writer = staging.part_writer(n);
+        let mut tee = Tee {
+            inner: &mut writer,
+            collected: Collected::default(),
+        };
+        let mut infos = Vec::with_capacity(task.len());
+        for &i in task {
+            if progress::interrupted() {
+                return Err(Error::Interrupted);
             }
-            let collected = tee.collected;
-            let rows = writer.finish()?;
-            Ok((infos, rows, collected))
-        })
-        .collect();
+            let class = classes[i]
+                .as_ref()
+                .expect("planned entries were classified");
+            let info = entry::read_entry(
+                &bundle,
+                &bundle.entries[i],
+                class,
+                opts,
+                &mut tee,
+                &progress,
+            )?;
+            infos.push((i, info));
+        }
+        let collected = tee.collected;
+        let rows = writer.finish()?;
+        Ok((infos, rows, collected))
+    };
+    let results = schedule::largest_first(&tasks, run_task);
     progress.finish();
+    lap("read", &mut timings);
     let mut by_index: Vec<Option<SourceInfo>> = (0..bundle.entries.len()).map(|_| None).collect();
     let mut rows: BTreeMap<TableId, u64> = BTreeMap::new();
     let mut collected = Collected::default();
@@ -209,11 +217,14 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         host: host.clone(),
     };
     let (findings, days) = crate::correlate::correlate(&collected, &refs, &meta, &opts.rules);
+    drop(collected);
+    lap("correlate", &mut timings);
     incident_tables::write(&findings, &mut writer)?;
     for (t, n) in writer.finish()? {
         *rows.entry(t).or_default() += n;
     }
     let files = staging.commit(&host)?;
+    lap("finish", &mut timings);
     Ok(BundleReport {
         id: bundle.id.clone(),
         label: bundle.label.clone(),
@@ -223,6 +234,7 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         rows,
         findings,
         days,
+        timings,
     })
 }
 

@@ -202,6 +202,7 @@ mod tests {
             line: Some(1),
             request: String::new(),
             client: String::new(),
+            count: 1,
         }
     }
 

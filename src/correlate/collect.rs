@@ -5,7 +5,7 @@
 
 use crate::tables::{FrameSink, TableId};
 use polars::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// HTTP.sys reasons kept for correlation.
 pub const SIGNAL_REASONS: &[&str] = &[
@@ -29,8 +29,11 @@ pub const SIGNAL_REASONS: &[&str] = &[
 /// Win32 statuses that mean the connection broke.
 pub const BROKEN_WIN32: &[i64] = &[64, 121, 995, 1229, 1236];
 
-/// Requests at least this long are kept (to count requests in flight at a death).
+/// Requests at least this long are tracked (to count requests in flight at a death).
 pub const LONG_REQUEST_MS: i64 = 5_000;
+
+/// Most (site, start, end) entries of long requests kept.
+pub const LONG_CAP: usize = 2_000_000;
 
 /// Traffic of one site in one minute.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,15 +48,85 @@ pub struct Minute {
     pub time_taken_max: u64,
 }
 
+/// An HTTP.sys line with a signal reason, kept as plain values (keeping a filtered
+/// polars frame would pin the whole batch's string buffers).
+#[derive(Debug, Clone)]
+pub struct HttpRow {
+    /// Time.
+    pub time: i64,
+    /// Queue (`s-queuename`).
+    pub queue: Option<String>,
+    /// Site id.
+    pub site: Option<i64>,
+    /// Reason phrase.
+    pub reason: String,
+    /// Status.
+    pub status: Option<i64>,
+    /// Verb and URL (cut).
+    pub request: String,
+    /// Client address.
+    pub client: String,
+    /// File.
+    pub file: String,
+    /// Line.
+    pub line: Option<i64>,
+    /// Lines with the same second, queue, site, reason and status (this one is the
+    /// first of them; a pool offline at 1,000 requests a second is 1,000 lines).
+    pub count: u64,
+}
+
+/// A W3C request that failed (5xx or broken connection).
+#[derive(Debug, Clone)]
+pub struct ReqRow {
+    /// Completion time.
+    pub time: i64,
+    /// Start time.
+    pub start: Option<i64>,
+    /// Site.
+    pub site: Option<i64>,
+    /// Status.
+    pub status: Option<i64>,
+    /// Win32 status.
+    pub win32: Option<i64>,
+    /// Time taken, ms.
+    pub taken: Option<i64>,
+    /// Verb and path (cut).
+    pub request: String,
+    /// File.
+    pub file: String,
+    /// Line.
+    pub line: Option<i64>,
+    /// Failed requests with the same second, site, status and win32 status (this is the
+    /// first of them).
+    pub count: u64,
+}
+
+/// What makes HTTP.sys lines of one second alike: queue, site, reason, status.
+type LineKey = (Option<String>, Option<i64>, String, Option<i64>);
+
+/// What makes failed requests of one second alike: site, status, win32 status.
+type FailedKey = (Option<i64>, Option<i64>, Option<i64>);
+
 /// The correlation inputs of one bundle.
 #[derive(Default)]
 pub struct Collected {
     /// Lifecycle rows.
     pub lifecycle: Vec<DataFrame>,
     /// HTTP.sys lines with a signal reason.
-    pub httperr: Vec<DataFrame>,
-    /// W3C requests that failed or took long.
-    pub requests: Vec<DataFrame>,
+    pub httperr: Vec<HttpRow>,
+    /// W3C requests that failed.
+    pub requests: Vec<ReqRow>,
+    /// W3C requests that took long, counted by (site, start second, end second): only
+    /// to count those in flight when a worker died. Capped at [`LONG_CAP`] entries.
+    pub long_requests: HashMap<(i64, i64, i64), u64>,
+    /// More long requests than [`LONG_CAP`]: in-flight counts are incomplete.
+    pub long_truncated: bool,
+    /// Aggregation of the current second (HTTP.sys lines, failed requests).
+    open_second: i64,
+    open_lines: HashMap<LineKey, usize>,
+    open_failed: HashMap<FailedKey, usize>,
+    /// HTTP.sys lines per (site id, queue): which pool serves which site.
+    pub site_queue: BTreeMap<(i64, String), u64>,
     /// Sites rows (applicationHost.config).
     pub sites: Vec<DataFrame>,
     /// App pool rows.
@@ -74,6 +147,17 @@ impl Collected {
         self.lifecycle.extend(other.lifecycle);
         self.httperr.extend(other.httperr);
         self.requests.extend(other.requests);
+        for (k, n) in other.long_requests {
+            if self.long_requests.len() < LONG_CAP || self.long_requests.contains_key(&k) {
+                *self.long_requests.entry(k).or_default() += n;
+            } else {
+                self.long_truncated = true;
+            }
+        }
+        self.long_truncated |= other.long_truncated;
+        for (k, n) in other.site_queue {
+            *self.site_queue.entry(k).or_default() += n;
+        }
         self.sites.extend(other.sites);
         self.app_pools.extend(other.app_pools);
         for (k, m) in other.traffic {
@@ -94,6 +178,16 @@ impl Collected {
         }
     }
 
+    /// Starts aggregating a new second if `t` is in another one.
+    fn second(&mut self, t: i64) {
+        let sec = t.div_euclid(1_000_000);
+        if sec != self.open_second {
+            self.open_second = sec;
+            self.open_lines.clear();
+            self.open_failed.clear();
+        }
+    }
+
     fn keep_httperr(&mut self, df: &DataFrame) -> PolarsResult<()> {
         let time = df
             .column("time")?
@@ -103,41 +197,58 @@ impl Collected {
         let reason = df.column("reason")?.str()?;
         let class = df.column("reason_class")?.str()?;
         let queue = df.column("queue")?.str()?;
-        let mut mask = Vec::with_capacity(df.height());
-        for ((t, r), (c, q)) in time
+        let site = df.column("site_id")?.i64()?;
+        let status = df.column("sc_status")?.i32()?;
+        let method = df.column("cs_method")?.str()?;
+        let uri = df.column("cs_uri")?.str()?;
+        let client = df.column("c_ip")?.str()?;
+        let file = df.column("source_file")?.str()?;
+        let line = df.column("source_line")?.i64()?;
+        let cols = time
             .iter()
             .zip(reason.iter())
             .zip(class.iter().zip(queue.iter()))
-        {
-            let r = r.unwrap_or("");
-            mask.push(SIGNAL_REASONS.contains(&r));
-            if let Some(t) = t {
-                let key = (
-                    q.unwrap_or("-").to_ascii_lowercase(),
-                    t.div_euclid(MINUTE),
-                    c.unwrap_or("unknown").to_string(),
-                );
-                *self.httperr_minutes.entry(key).or_default() += 1;
+            .zip(site.iter().zip(status.iter()));
+        for (i, (((t, r), (c, q)), (s, st))) in cols.enumerate() {
+            let Some(t) = t else { continue };
+            let key = (
+                q.unwrap_or("-").to_ascii_lowercase(),
+                t.div_euclid(MINUTE),
+                c.unwrap_or("unknown").to_string(),
+            );
+            *self.httperr_minutes.entry(key).or_default() += 1;
+            if let (Some(s), Some(q)) = (s, q) {
+                if q != "-" {
+                    *self.site_queue.entry((s, q.to_string())).or_default() += 1;
+                }
             }
-        }
-        let mask = BooleanChunked::from_slice("m".into(), &mask);
-        let kept = df
-            .select([
-                "time",
-                "queue",
-                "site_id",
-                "reason",
-                "reason_class",
-                "sc_status",
-                "cs_method",
-                "cs_uri",
-                "c_ip",
-                "source_file",
-                "source_line",
-            ])?
-            .filter(&mask)?;
-        if kept.height() > 0 {
-            self.httperr.push(kept);
+            let Some(r) = r.filter(|r| SIGNAL_REASONS.contains(r)) else {
+                continue;
+            };
+            self.second(t);
+            let st = st.map(i64::from);
+            let k = (q.map(str::to_string), s, r.to_string(), st);
+            if let Some(&at) = self.open_lines.get(&k) {
+                self.httperr[at].count += 1;
+                continue;
+            }
+            self.open_lines.insert(k, self.httperr.len());
+            self.httperr.push(HttpRow {
+                time: t,
+                queue: q.map(str::to_string),
+                site: s,
+                reason: r.to_string(),
+                status: st,
+                request: cut(&format!(
+                    "{} {}",
+                    method.get(i).unwrap_or("-"),
+                    uri.get(i).unwrap_or("-")
+                )),
+                client: client.get(i).unwrap_or_default().to_string(),
+                file: file.get(i).unwrap_or_default().to_string(),
+                line: line.get(i),
+                count: 1,
+            });
         }
         Ok(())
     }
@@ -149,61 +260,83 @@ impl Collected {
                 .to_physical_repr()
                 .cast(&DataType::Int64)
         };
-        let (time, site, status, win32, taken) = (
+        let (time, start, site, status, win32, taken, line) = (
             col("time")?,
+            col("start_time")?,
             col("site_id")?,
             col("sc_status")?,
             col("sc_win32_status")?,
             col("time_taken_ms")?,
+            col("source_line")?,
         );
-        let (time, site, status, win32, taken) = (
+        let (time, start, site, status, win32, taken, line) = (
             time.i64()?,
+            start.i64()?,
             site.i64()?,
             status.i64()?,
             win32.i64()?,
             taken.i64()?,
+            line.i64()?,
         );
-        let mut mask = Vec::with_capacity(df.height());
+        let method = df.column("cs_method")?.str()?;
+        let stem = df.column("cs_uri_stem")?.str()?;
+        let file = df.column("source_file")?.str()?;
         let rows = time
             .iter()
             .zip(site.iter())
             .zip(status.iter().zip(win32.iter()))
-            .zip(taken.iter());
-        for (((t, s), (st, w)), tt) in rows {
+            .zip(taken.iter().zip(start.iter()));
+        for (i, (((t, s), (st, w)), (tt, s0))) in rows.enumerate() {
+            let Some(t) = t else { continue };
             let failed =
                 st.is_some_and(|v| v >= 500) || w.is_some_and(|v| BROKEN_WIN32.contains(&v));
-            let long = tt.is_some_and(|v| v >= LONG_REQUEST_MS);
-            mask.push(failed || long);
-            if let Some(t) = t {
-                let m = self
-                    .traffic
-                    .entry((s.unwrap_or(-1), t.div_euclid(MINUTE)))
-                    .or_default();
-                m.requests += 1;
-                m.failed += u64::from(failed);
-                let tt = tt.unwrap_or(0).max(0) as u64;
-                m.time_taken_sum += tt;
-                m.time_taken_max = m.time_taken_max.max(tt);
+            let m = self
+                .traffic
+                .entry((s.unwrap_or(-1), t.div_euclid(MINUTE)))
+                .or_default();
+            m.requests += 1;
+            m.failed += u64::from(failed);
+            let ttu = tt.unwrap_or(0).max(0) as u64;
+            m.time_taken_sum += ttu;
+            m.time_taken_max = m.time_taken_max.max(ttu);
+            if failed {
+                self.second(t);
+                let k = (s, st, w);
+                if let Some(&at) = self.open_failed.get(&k) {
+                    self.requests[at].count += 1;
+                    continue;
+                }
+                self.open_failed.insert(k, self.requests.len());
+                self.requests.push(ReqRow {
+                    time: t,
+                    start: s0,
+                    site: s,
+                    status: st,
+                    win32: w,
+                    taken: tt,
+                    request: cut(&format!(
+                        "{} {}",
+                        method.get(i).unwrap_or("-"),
+                        stem.get(i).unwrap_or("-")
+                    )),
+                    file: file.get(i).unwrap_or_default().to_string(),
+                    line: line.get(i),
+                    count: 1,
+                });
+            } else if let (Some(tt), Some(s0)) = (tt, s0) {
+                if tt >= LONG_REQUEST_MS {
+                    let k = (
+                        s.unwrap_or(-1),
+                        s0.div_euclid(1_000_000),
+                        t.div_euclid(1_000_000),
+                    );
+                    if self.long_requests.len() < LONG_CAP || self.long_requests.contains_key(&k) {
+                        *self.long_requests.entry(k).or_default() += 1;
+                    } else {
+                        self.long_truncated = true;
+                    }
+                }
             }
-        }
-        let mask = BooleanChunked::from_slice("m".into(), &mask);
-        let kept = df
-            .select([
-                "time",
-                "start_time",
-                "site_id",
-                "sc_status",
-                "sc_substatus",
-                "sc_win32_status",
-                "time_taken_ms",
-                "cs_method",
-                "cs_uri_stem",
-                "source_file",
-                "source_line",
-            ])?
-            .filter(&mask)?;
-        if kept.height() > 0 {
-            self.requests.push(kept);
         }
         Ok(())
     }
@@ -259,6 +392,11 @@ impl<S: FrameSink> FrameSink for Tee<'_, S> {
             .map_err(|e| crate::Error::output("correlation inputs", e))?;
         self.inner.put(table, frame)
     }
+}
+
+/// Request text kept for evidence, cut at 200 bytes.
+fn cut(s: &str) -> String {
+    crate::text::truncate(s, 200).to_string()
 }
 
 /// Stacks frames into one (empty with no columns if none).

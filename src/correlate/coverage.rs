@@ -72,6 +72,13 @@ pub fn coverage(sources: &[SourceRef], c: &Collected) -> Vec<Coverage> {
             _ if !problems.is_empty() => Some(format!("{} file(s) were not read completely; what they held may be missing.", problems.len())),
             _ => None,
         };
+        let note = match note {
+            None if kind == "w3c" && c.long_truncated => Some(format!(
+                "More than {} distinct long requests: counts of requests in flight when a worker died are incomplete.",
+                super::collect::LONG_CAP
+            )),
+            n => n,
+        };
         let gaps = if kind == "w3c" {
             let minutes: BTreeSet<i64> = c.traffic.keys().map(|(_, m)| *m).collect();
             gaps(&minutes)

@@ -99,6 +99,7 @@ pub fn drafts(
     bursts: &[Burst],
     lines: &[Line],
     reqs: &[Request],
+    long: &[(i64, i64, i64, u64)],
     traffic: &BTreeMap<(i64, i64), Minute>,
     pools: &Pools,
     rules: &Rules,
@@ -141,14 +142,20 @@ pub fn drafts(
             slow_ratio: None,
         };
         let ep_sites: Vec<i64> = e.sites.iter().copied().collect();
-        finish(&mut d, lines, reqs, pools, &ep_sites, &e.deaths, rules);
+        finish(
+            &mut d, lines, reqs, long, pools, &ep_sites, &e.deaths, rules,
+        );
         out.push(d);
     }
     // Bursts no lifecycle event explains.
     for b in bursts.iter().filter(|b| b.episode.is_none()) {
         let Some(pool) = &b.pool else { continue };
         let count = |f: &dyn Fn(Category) -> bool| {
-            b.lines.iter().filter(|&&l| f(lines[l].cat)).count() as u64
+            b.lines
+                .iter()
+                .filter(|&&l| f(lines[l].cat))
+                .map(|&l| lines[l].count)
+                .sum::<u64>()
         };
         let queue_full = count(&|c| c == Category::QueueFull);
         let failures = count(&|c| {
@@ -202,18 +209,21 @@ pub fn drafts(
             d.traffic_ratio = Some(r);
             d.slow_ratio = Some(s);
         }
-        finish(&mut d, lines, reqs, pools, &[], &[], rules);
+        finish(&mut d, lines, reqs, long, pools, &[], &[], rules);
         out.push(d);
     }
     out.sort_by(|a, b| (a.start, &a.pool, a.kind).cmp(&(b.start, &b.pool, b.kind)));
     out
 }
 
-/// Time range, sites, impact and W3C requests of a draft.
+/// Time range, sites, impact and W3C requests of a draft; `long` holds (site, start
+/// second, end second, count) of long requests, sorted.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     d: &mut Draft,
     lines: &[Line],
     reqs: &[Request],
+    long: &[(i64, i64, i64, u64)],
     pools: &Pools,
     extra_sites: &[i64],
     deaths: &[i64],
@@ -239,13 +249,13 @@ fn finish(
     for &l in &d.lines {
         let line = &lines[l];
         match line.cat {
-            Category::Abandoned => m.abandoned += 1,
-            Category::Dropped => m.dropped += 1,
-            Category::QueueTimeout => m.queue_timeouts += 1,
+            Category::Abandoned => m.abandoned += line.count,
+            Category::Dropped => m.dropped += line.count,
+            Category::QueueTimeout => m.queue_timeouts += line.count,
             _ => {}
         }
         if line.status == Some(503) {
-            *m.http_503.entry(line.reason.clone()).or_default() += 1;
+            *m.http_503.entry(line.reason.clone()).or_default() += line.count;
         }
     }
     // W3C requests of the pool's sites that failed in the incident's time, and those in
@@ -265,18 +275,32 @@ fn finish(
             .iter()
             .any(|&t| r.start.is_some_and(|s| s <= t) && r.time >= t);
         if in_flight {
-            m.in_flight_w3c += 1;
+            m.in_flight_w3c += r.count;
             d.requests.push(i);
             continue;
         }
         if r.time <= to && r.failed() {
             if r.status.is_some_and(|s| s >= 500) {
-                m.http_5xx += 1;
+                m.http_5xx += r.count;
             } else {
-                m.broken_w3c += 1;
+                m.broken_w3c += r.count;
             }
             d.requests.push(i);
         }
+    }
+    // Long requests that were running when a worker died and still completed.
+    for &site in &d.sites {
+        let lo = long.partition_point(|r| r.0 < site);
+        let hi = long.partition_point(|r| r.0 <= site);
+        m.in_flight_w3c += long[lo..hi]
+            .iter()
+            .filter(|r| {
+                deaths
+                    .iter()
+                    .any(|&t| r.1 * SEC <= t && t < (r.2 + 1) * SEC)
+            })
+            .map(|r| r.3)
+            .sum::<u64>();
     }
     m.failed_requests = m.abandoned
         + m.dropped
@@ -342,8 +366,13 @@ pub fn evidence(
             line: l.line,
             record_id: None,
             summary: format!(
-                "{} {}{} site {} queue {} from {}",
+                "{}{} {}{} site {} queue {} from {}",
                 l.reason,
+                if l.count > 1 {
+                    format!(" (and {} more that second)", l.count - 1)
+                } else {
+                    String::new()
+                },
                 l.status.map(|s| format!("{s} ")).unwrap_or_default(),
                 crate::text::truncate(&l.request, 120),
                 l.site.map(|s| s.to_string()).unwrap_or("-".into()),

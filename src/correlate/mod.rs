@@ -61,13 +61,18 @@ pub fn correlate(
     meta: &BundleMeta,
     rules: &Rules,
 ) -> (Findings, Vec<timeline::PoolDay>) {
-    let (lifecycle, httperr, requests) =
-        (stack(&c.lifecycle), stack(&c.httperr), stack(&c.requests));
-    let pools = pools::Pools::build(&stack(&c.sites), &stack(&c.app_pools), &httperr);
+    let (lifecycle, httperr, requests) = (stack(&c.lifecycle), &c.httperr, &c.requests);
+    let pools = pools::Pools::build(&stack(&c.sites), &stack(&c.app_pools), &c.site_queue);
     let life = episodes::rows(&lifecycle);
     let eps = episodes::build(&life, &pools, rules);
-    let lines = signals::without_background_drops(signals::lines(&httperr, &pools), rules);
-    let reqs = signals::requests(&requests, &pools);
+    let lines = signals::without_background_drops(signals::lines(httperr, &pools), rules);
+    let reqs = signals::requests(requests, &pools);
+    let mut long: Vec<(i64, i64, i64, u64)> = c
+        .long_requests
+        .iter()
+        .map(|(k, n)| (k.0, k.1, k.2, *n))
+        .collect();
+    long.sort_unstable();
     let traffic_between = |pool: &str, from: i64, to: i64| -> u64 {
         let (m0, m1) = (from.div_euclid(60_000_000) + 1, to.div_euclid(60_000_000));
         if m1 <= m0 {
@@ -85,7 +90,9 @@ pub fn correlate(
             .sum()
     };
     let bursts = attach::attach(&lines, &eps, &pools, rules, &traffic_between);
-    let drafts = incidents::drafts(&eps, &bursts, &lines, &reqs, &c.traffic, &pools, rules);
+    let drafts = incidents::drafts(
+        &eps, &bursts, &lines, &reqs, &long, &c.traffic, &pools, rules,
+    );
 
     // Crash signatures: module + exception code, over crashes and rapid-fail crashes.
     let mut sigs: BTreeMap<(Option<String>, Option<String>), CrashSignature> = BTreeMap::new();

@@ -55,8 +55,13 @@ pub fn key(name: &str) -> String {
 }
 
 impl Pools {
-    /// From the sites and app_pools tables, then HTTPERR (site id, queue) pairs.
-    pub fn build(sites: &DataFrame, app_pools: &DataFrame, httperr: &DataFrame) -> Pools {
+    /// From the sites and app_pools tables, then HTTPERR (site id, queue) pairs with
+    /// how many lines name each.
+    pub fn build(
+        sites: &DataFrame,
+        app_pools: &DataFrame,
+        site_queue: &BTreeMap<(i64, String), u64>,
+    ) -> Pools {
         let mut p = Pools::default();
         let names = strs(app_pools, "name");
         let cols_i = |n: &str| i64s(app_pools, n);
@@ -115,14 +120,9 @@ impl Pools {
         p.from_config = !p.site_pool.is_empty();
         // HTTPERR knows both the site and the queue of routed requests.
         let mut votes: BTreeMap<(i64, String), u64> = BTreeMap::new();
-        let (hs, hq) = (i64s(httperr, "site_id"), strs(httperr, "queue"));
-        for i in 0..hs.len() {
-            if let (Some(s), Some(q)) = (hs[i], &hq[i]) {
-                if q != "-" {
-                    *votes.entry((s, key(q))).or_default() += 1;
-                    p.names.entry(key(q)).or_insert_with(|| q.clone());
-                }
-            }
+        for ((s, q), n) in site_queue {
+            *votes.entry((*s, key(q))).or_default() += n;
+            p.names.entry(key(q)).or_insert_with(|| q.clone());
         }
         let mut best: BTreeMap<i64, (u64, String)> = BTreeMap::new();
         for ((s, q), n) in votes {

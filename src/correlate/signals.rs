@@ -2,9 +2,8 @@
 //! queue names the pool; the site id maps to it otherwise), and W3C requests that failed
 //! or took long (their site maps to the pool).
 
-use super::frames::{i64s, strs};
+use super::collect::{HttpRow, ReqRow};
 use super::pools::{key, Pools};
-use polars::prelude::DataFrame;
 
 /// What an HTTP.sys line says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,9 +80,11 @@ pub struct Line {
     pub request: String,
     /// Client.
     pub client: String,
+    /// Identical lines of the same second this one stands for.
+    pub count: u64,
 }
 
-/// One W3C request that failed or took long.
+/// One W3C request that failed.
 #[derive(Debug, Clone)]
 pub struct Request {
     /// Completion time.
@@ -106,6 +107,8 @@ pub struct Request {
     pub line: Option<i64>,
     /// Verb and path.
     pub request: String,
+    /// Identical failed requests of the same second this one stands for.
+    pub count: u64,
 }
 
 impl Request {
@@ -118,46 +121,30 @@ impl Request {
     }
 }
 
-/// The HTTP.sys lines, sorted by time.
-pub fn lines(httperr: &DataFrame, pools: &Pools) -> Vec<Line> {
-    let (time, site, status, lno) = (
-        i64s(httperr, "time"),
-        i64s(httperr, "site_id"),
-        i64s(httperr, "sc_status"),
-        i64s(httperr, "source_line"),
-    );
-    let (queue, reason, file, method, uri, cip) = (
-        strs(httperr, "queue"),
-        strs(httperr, "reason"),
-        strs(httperr, "source_file"),
-        strs(httperr, "cs_method"),
-        strs(httperr, "cs_uri"),
-        strs(httperr, "c_ip"),
-    );
-    let mut v: Vec<Line> = (0..httperr.height())
-        .filter_map(|i| {
-            let r = reason[i].clone()?;
-            let cat = Category::of(&r)?;
-            let pool = queue[i]
+/// The HTTP.sys lines with their pool, sorted by time.
+pub fn lines(rows: &[HttpRow], pools: &Pools) -> Vec<Line> {
+    let mut v: Vec<Line> = rows
+        .iter()
+        .filter_map(|r| {
+            let cat = Category::of(&r.reason)?;
+            let pool = r
+                .queue
                 .as_deref()
                 .filter(|q| *q != "-")
                 .map(key)
-                .or_else(|| site[i].and_then(|s| pools.site_pool.get(&s).cloned()));
+                .or_else(|| r.site.and_then(|s| pools.site_pool.get(&s).cloned()));
             Some(Line {
-                time: time[i]?,
+                time: r.time,
                 pool,
-                site: site[i],
+                site: r.site,
                 cat,
-                reason: r,
-                status: status[i],
-                file: file[i].clone().unwrap_or_default(),
-                line: lno[i],
-                request: format!(
-                    "{} {}",
-                    method[i].as_deref().unwrap_or("-"),
-                    uri[i].as_deref().unwrap_or("-")
-                ),
-                client: cip[i].clone().unwrap_or_default(),
+                reason: r.reason.clone(),
+                status: r.status,
+                file: r.file.clone(),
+                line: r.line,
+                request: r.request.clone(),
+                client: r.client.clone(),
+                count: r.count,
             })
         })
         .collect();
@@ -173,6 +160,7 @@ pub fn without_background_drops(lines: Vec<Line>, rules: &super::rules::Rules) -
     use std::collections::BTreeMap;
     const WINDOW: i64 = 300_000_000;
     let mut by_pool: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    // Each line stands for `count` drops of its second.
     for (i, l) in lines.iter().enumerate() {
         if l.cat == Category::Dropped {
             by_pool.entry(l.pool.clone()).or_default().push(i);
@@ -181,15 +169,22 @@ pub fn without_background_drops(lines: Vec<Line>, rules: &super::rules::Rules) -
     let mut keep = vec![true; lines.len()];
     for idx in by_pool.values() {
         let t: Vec<i64> = idx.iter().map(|&i| lines[i].time).collect();
+        // Drops before each line (prefix sums of the counts).
+        let mut upto = Vec::with_capacity(t.len() + 1);
+        upto.push(0u64);
+        for &i in idx {
+            upto.push(upto[upto.len() - 1] + lines[i].count);
+        }
+        let total = upto[t.len()];
         let windows = ((t[t.len() - 1] - t[0]) as f64 / WINDOW as f64).max(1.0);
         let need = ((rules.dropped_min_per_window as f64)
-            .max(rules.dropped_factor * t.len() as f64 / windows))
-        .ceil() as usize;
+            .max(rules.dropped_factor * total as f64 / windows))
+        .ceil() as u64;
         // Difference array over the lines that fall in a dense enough window.
         let mut cover = vec![0i64; t.len() + 1];
         for j in 0..t.len() {
             let end = j + t[j..].partition_point(|&x| x <= t[j] + WINDOW);
-            if end - j >= need {
+            if upto[end] - upto[j] >= need {
                 cover[j] += 1;
                 cover[end] -= 1;
             }
@@ -208,40 +203,22 @@ pub fn without_background_drops(lines: Vec<Line>, rules: &super::rules::Rules) -
         .collect()
 }
 
-/// The failed or long W3C requests, sorted by completion time.
-pub fn requests(df: &DataFrame, pools: &Pools) -> Vec<Request> {
-    let (time, start, site, status, win32, taken, lno) = (
-        i64s(df, "time"),
-        i64s(df, "start_time"),
-        i64s(df, "site_id"),
-        i64s(df, "sc_status"),
-        i64s(df, "sc_win32_status"),
-        i64s(df, "time_taken_ms"),
-        i64s(df, "source_line"),
-    );
-    let (file, method, stem) = (
-        strs(df, "source_file"),
-        strs(df, "cs_method"),
-        strs(df, "cs_uri_stem"),
-    );
-    let mut v: Vec<Request> = (0..df.height())
-        .filter_map(|i| {
-            Some(Request {
-                time: time[i]?,
-                start: start[i],
-                site: site[i],
-                pool: site[i].and_then(|s| pools.site_pool.get(&s).cloned()),
-                status: status[i],
-                win32: win32[i],
-                taken: taken[i],
-                file: file[i].clone().unwrap_or_default(),
-                line: lno[i],
-                request: format!(
-                    "{} {}",
-                    method[i].as_deref().unwrap_or("-"),
-                    stem[i].as_deref().unwrap_or("-")
-                ),
-            })
+/// The failed W3C requests with their pool, sorted by completion time.
+pub fn requests(rows: &[ReqRow], pools: &Pools) -> Vec<Request> {
+    let mut v: Vec<Request> = rows
+        .iter()
+        .map(|r| Request {
+            time: r.time,
+            start: r.start,
+            site: r.site,
+            pool: r.site.and_then(|s| pools.site_pool.get(&s).cloned()),
+            status: r.status,
+            win32: r.win32,
+            taken: r.taken,
+            file: r.file.clone(),
+            line: r.line,
+            request: r.request.clone(),
+            count: r.count,
         })
         .collect();
     v.sort_by(|a, b| (a.time, &a.file, a.line).cmp(&(b.time, &b.file, b.line)));
