@@ -159,7 +159,7 @@ pub fn texts(
                 "{} of {pool} ({}) made rapid-fail protection{policy} disable the pool (WAS 5002) at {}; HTTP.sys then answered the pool's sites with 503 AppOffline until the pool was started again ({}). {impact}",
                 plural(d.crashes as u64, "worker crash", "worker crashes"),
                 signature(d),
-                when(d.start),
+                when(d.anchor),
                 when(d.end)
             );
             let lb = cfg
