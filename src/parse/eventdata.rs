@@ -136,7 +136,7 @@ impl Event {
     }
 }
 
-#[derive(PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 enum Section {
     None,
     System,
@@ -144,115 +144,192 @@ enum Section {
     UserData,
 }
 
+/// The elements whose text or attributes are read; everything else is `Other`.
+#[derive(Clone, Copy, PartialEq)]
+enum Tag {
+    Provider,
+    EventId,
+    Version,
+    Level,
+    Task,
+    Opcode,
+    Keywords,
+    TimeCreated,
+    RecordId,
+    Execution,
+    Channel,
+    Computer,
+    Security,
+    Data,
+    Binary,
+    Other,
+}
+
+fn system_tag(name: &[u8]) -> Tag {
+    match name {
+        b"Provider" => Tag::Provider,
+        b"EventID" => Tag::EventId,
+        b"Version" => Tag::Version,
+        b"Level" => Tag::Level,
+        b"Task" => Tag::Task,
+        b"Opcode" => Tag::Opcode,
+        b"Keywords" => Tag::Keywords,
+        b"TimeCreated" => Tag::TimeCreated,
+        b"EventRecordID" => Tag::RecordId,
+        b"Execution" => Tag::Execution,
+        b"Channel" => Tag::Channel,
+        b"Computer" => Tag::Computer,
+        b"Security" => Tag::Security,
+        _ => Tag::Other,
+    }
+}
+
+fn attr_value(a: &quick_xml::events::attributes::Attribute<'_>) -> String {
+    a.unescape_value()
+        .map(|v| v.into_owned())
+        .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+fn attr_int(a: &quick_xml::events::attributes::Attribute<'_>) -> Option<i64> {
+    std::str::from_utf8(&a.value).ok()?.trim().parse().ok()
+}
+
 /// Reads the record XML the evtx crate renders. Errors name the byte offset.
+///
+/// Borrows from `xml` (no copy into a buffer) and allocates only for the values it
+/// keeps: this runs once per event record, and was half of the EVTX reading time when it
+/// owned every element name.
 pub fn parse_event_xml(xml: &[u8]) -> Result<Event, String> {
     let mut r = Reader::from_reader(xml);
     r.config_mut().check_end_names = false;
     let mut ev = Event::default();
-    let mut buf = Vec::new();
-    let mut stack: Vec<String> = Vec::new();
+    // The open elements; names are kept only below UserData (for the leaves' paths).
+    let mut stack: Vec<Tag> = Vec::with_capacity(8);
+    let mut user_path: Vec<String> = Vec::new();
     let mut section = Section::None;
     let mut text = String::new();
     let mut data_name: Option<String> = None;
     loop {
         let e = r
-            .read_event_into(&mut buf)
+            .read_event()
             .map_err(|e| format!("event XML unreadable at byte {}: {e}", r.buffer_position()))?;
         match e {
             X::Start(ref s) | X::Empty(ref s) => {
                 let empty = matches!(e, X::Empty(_));
-                let name = String::from_utf8_lossy(s.local_name().as_ref()).into_owned();
+                let local = s.local_name();
+                let name = local.as_ref();
                 let depth = stack.len();
                 if depth == 1 {
-                    section = match name.as_str() {
-                        "System" => Section::System,
-                        "EventData" => Section::EventData,
-                        "UserData" => Section::UserData,
+                    section = match name {
+                        b"System" => Section::System,
+                        b"EventData" => Section::EventData,
+                        b"UserData" => Section::UserData,
                         _ => Section::None,
                     };
                 }
                 text.clear();
-                for a in s.attributes().with_checks(false).flatten() {
-                    let key = a.key.local_name();
-                    let val = a
-                        .unescape_value()
-                        .map(|v| v.into_owned())
-                        .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
-                    match (section_ref(&section), name.as_str(), key.as_ref()) {
-                        (1, "Provider", b"Name") => ev.provider = Some(val),
-                        (1, "Provider", b"Guid") => ev.provider_guid = Some(val),
-                        (1, "Provider", b"EventSourceName") => ev.source_name = Some(val),
-                        (1, "EventID", b"Qualifiers") => ev.qualifiers = val.trim().parse().ok(),
-                        (1, "TimeCreated", b"SystemTime") => ev.system_time = Some(val),
-                        (1, "Execution", b"ProcessID") => ev.pid = val.trim().parse().ok(),
-                        (1, "Execution", b"ThreadID") => ev.tid = val.trim().parse().ok(),
-                        (1, "Security", b"UserID") => ev.user_sid = Some(val),
-                        (2, "Data", b"Name") => data_name = Some(val),
-                        _ => {}
+                let tag = match (depth, section) {
+                    (2, Section::System) => system_tag(name),
+                    (2, Section::EventData) if name == b"Data" => Tag::Data,
+                    (2, Section::EventData) if name == b"Binary" => Tag::Binary,
+                    _ => Tag::Other,
+                };
+                if matches!(
+                    tag,
+                    Tag::Provider
+                        | Tag::EventId
+                        | Tag::TimeCreated
+                        | Tag::Execution
+                        | Tag::Security
+                        | Tag::Data
+                ) {
+                    for a in s.attributes().with_checks(false).flatten() {
+                        match (tag, a.key.local_name().as_ref()) {
+                            (Tag::Provider, b"Name") => ev.provider = Some(attr_value(&a)),
+                            (Tag::Provider, b"Guid") => ev.provider_guid = Some(attr_value(&a)),
+                            (Tag::Provider, b"EventSourceName") => {
+                                ev.source_name = Some(attr_value(&a))
+                            }
+                            (Tag::EventId, b"Qualifiers") => ev.qualifiers = attr_int(&a),
+                            (Tag::TimeCreated, b"SystemTime") => {
+                                ev.system_time = Some(attr_value(&a))
+                            }
+                            (Tag::Execution, b"ProcessID") => ev.pid = attr_int(&a),
+                            (Tag::Execution, b"ThreadID") => ev.tid = attr_int(&a),
+                            (Tag::Security, b"UserID") => ev.user_sid = Some(attr_value(&a)),
+                            (Tag::Data, b"Name") => data_name = Some(attr_value(&a)),
+                            _ => {}
+                        }
                     }
                 }
                 if empty {
-                    if section == Section::EventData && depth == 2 && name == "Data" {
+                    if tag == Tag::Data {
                         ev.data.push((data_name.take(), String::new()));
                     }
                 } else {
-                    stack.push(name);
+                    if section == Section::UserData && depth >= 2 {
+                        user_path.push(String::from_utf8_lossy(name).into_owned());
+                    }
+                    stack.push(tag);
                 }
             }
-            X::Text(t) => {
-                let s = t.decode().unwrap_or_default();
-                text.push_str(&s);
-            }
+            X::Text(t) => match t.decode() {
+                Ok(s) => text.push_str(&s),
+                Err(_) => text.push_str(&String::from_utf8_lossy(&t)),
+            },
             X::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
             X::GeneralRef(g) => {
                 if let Ok(Some(c)) = g.resolve_char_ref() {
                     text.push(c);
                 } else {
-                    let name = String::from_utf8_lossy(&g);
-                    match name.as_ref() {
-                        "amp" => text.push('&'),
-                        "lt" => text.push('<'),
-                        "gt" => text.push('>'),
-                        "quot" => text.push('"'),
-                        "apos" => text.push('\''),
+                    let r: &[u8] = &g;
+                    match r {
+                        b"amp" => text.push('&'),
+                        b"lt" => text.push('<'),
+                        b"gt" => text.push('>'),
+                        b"quot" => text.push('"'),
+                        b"apos" => text.push('\''),
                         other => {
                             text.push('&');
-                            text.push_str(other);
+                            text.push_str(&String::from_utf8_lossy(other));
                             text.push(';');
                         }
                     }
                 }
             }
             X::End(_) => {
-                let Some(name) = stack.pop() else { continue };
+                let Some(tag) = stack.pop() else { continue };
                 let depth = stack.len();
                 match section {
                     Section::System if depth == 2 => {
                         let t = text.trim();
-                        match name.as_str() {
-                            "EventID" => ev.event_id = t.parse().ok(),
-                            "Version" => ev.version = t.parse().ok(),
-                            "Level" => ev.level = t.parse().ok(),
-                            "Task" => ev.task = t.parse().ok(),
-                            "Opcode" => ev.opcode = t.parse().ok(),
-                            "Keywords" => ev.keywords = Some(t.to_string()),
-                            "EventRecordID" => ev.record_id = t.parse().ok(),
-                            "Channel" => ev.channel = Some(t.to_string()),
-                            "Computer" => ev.computer = Some(t.to_string()),
+                        match tag {
+                            Tag::EventId => ev.event_id = t.parse().ok(),
+                            Tag::Version => ev.version = t.parse().ok(),
+                            Tag::Level => ev.level = t.parse().ok(),
+                            Tag::Task => ev.task = t.parse().ok(),
+                            Tag::Opcode => ev.opcode = t.parse().ok(),
+                            Tag::Keywords => ev.keywords = Some(t.to_string()),
+                            Tag::RecordId => ev.record_id = t.parse().ok(),
+                            Tag::Channel => ev.channel = Some(t.to_string()),
+                            Tag::Computer => ev.computer = Some(t.to_string()),
                             _ => {}
                         }
                     }
-                    Section::EventData if depth == 2 => match name.as_str() {
-                        "Binary" => ev.binary = Some(text.trim().to_string()),
-                        _ => ev.data.push((data_name.take(), text.clone())),
+                    Section::EventData if depth == 2 => match tag {
+                        Tag::Binary => ev.binary = Some(text.trim().to_string()),
+                        _ => ev.data.push((data_name.take(), std::mem::take(&mut text))),
                     },
-                    Section::UserData if depth >= 3 && !text.trim().is_empty() => {
-                        let mut path = stack[2..].join("/");
-                        if !path.is_empty() {
-                            path.push('/');
+                    Section::UserData if depth >= 2 => {
+                        let name = user_path.pop().unwrap_or_default();
+                        if depth >= 3 && !text.trim().is_empty() {
+                            let mut path = user_path.join("/");
+                            if !path.is_empty() {
+                                path.push('/');
+                            }
+                            path.push_str(&name);
+                            ev.user_data.push((path, text.trim().to_string()));
                         }
-                        path.push_str(&name);
-                        ev.user_data.push((path, text.trim().to_string()));
                     }
                     _ => {}
                 }
@@ -264,17 +341,8 @@ pub fn parse_event_xml(xml: &[u8]) -> Result<Event, String> {
             X::Eof => break,
             _ => {}
         }
-        buf.clear();
     }
     Ok(ev)
-}
-
-fn section_ref(s: &Section) -> u8 {
-    match s {
-        Section::System => 1,
-        Section::EventData => 2,
-        _ => 0,
-    }
 }
 
 #[cfg(test)]

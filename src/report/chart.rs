@@ -29,6 +29,18 @@ fn event_color(kind: &str) -> &'static str {
     }
 }
 
+/// A coordinate with one decimal, formatted through integers: `{:.1}` on `f64` takes
+/// core's exact (bignum) path, which made charts most of the report's time.
+struct Tenths(f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = (self.0 * 10.0).round() as i64;
+        let sign = if t < 0 { "-" } else { "" };
+        write!(f, "{sign}{}.{}", t.abs() / 10, t.abs() % 10)
+    }
+}
+
 /// The SVG of a pool's day.
 pub fn svg(d: &PoolDay, date: &str) -> String {
     let max_req = d.requests.iter().copied().max().unwrap_or(0).max(1) as f64;
@@ -74,10 +86,10 @@ pub fn svg(d: &PoolDay, date: &str) -> String {
             let h = (v[m] as f64 / max_err) * H;
             let _ = writeln!(
                 o,
-                "<rect x=\"{}\" y=\"{:.1}\" width=\"1\" height=\"{:.1}\" fill=\"{color}\"><title>{:02}:{:02} {} {}</title></rect>",
-                LEFT + m as f64,
-                y0 - h,
-                h,
+                "<rect x=\"{}\" y=\"{}\" width=\"1\" height=\"{}\" fill=\"{color}\"><title>{:02}:{:02} {} {}</title></rect>",
+                LEFT as usize + m,
+                Tenths(y0 - h),
+                Tenths(h),
                 m / 60,
                 m % 60,
                 v[m],
@@ -87,20 +99,22 @@ pub fn svg(d: &PoolDay, date: &str) -> String {
         }
     }
     // Requests per minute (left axis).
-    let mut pts = String::new();
-    for (m, r) in d.requests.iter().enumerate() {
-        let _ = write!(
-            pts,
-            "{:.0},{:.1} ",
-            LEFT + m as f64,
-            TOP + H - (*r as f64 / max_req) * H
+    if d.requests.iter().any(|&r| r > 0) {
+        let mut pts = String::with_capacity(d.requests.len() * 10);
+        for (m, r) in d.requests.iter().enumerate() {
+            let _ = write!(
+                pts,
+                "{},{} ",
+                LEFT as usize + m,
+                Tenths(TOP + H - (*r as f64 / max_req) * H)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"1\"/>",
+            pts.trim_end()
         );
     }
-    let _ = writeln!(
-        o,
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"1\"/>",
-        pts.trim_end()
-    );
     // Lifecycle events.
     for (m, kind, label) in &d.events {
         let x = LEFT + *m as f64 + 0.5;
@@ -138,4 +152,20 @@ pub fn svg(d: &PoolDay, date: &str) -> String {
     );
     o.push_str("</svg>\n");
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tenths;
+
+    #[test]
+    fn tenths_round_to_one_decimal() {
+        let f = |v: f64| Tenths(v).to_string();
+        assert_eq!(f(0.0), "0.0");
+        assert_eq!(f(12.34), "12.3");
+        assert_eq!(f(12.36), "12.4");
+        assert_eq!(f(239.99), "240.0");
+        assert_eq!(f(-1.25), "-1.3");
+        assert_eq!(f(-0.04), "0.0");
+    }
 }
