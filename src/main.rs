@@ -28,6 +28,7 @@ fn keep_freed_pages() {
 
 fn main() -> ExitCode {
     keep_freed_pages();
+    corvid::progress::install_signal_handlers();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze(args) => run_analyze(args),

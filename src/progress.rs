@@ -9,6 +9,27 @@ use std::sync::Arc;
 /// Set by the signal handler; readers stop at their next read.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Installs the signal handlers: the first SIGINT or SIGTERM sets [`INTERRUPTED`] (the
+/// readers stop at their next read and the run removes what it staged), a second one
+/// exits at once with status 130; SIGXFSZ is caught so that a file size limit makes the
+/// write fail with an error that names the file instead of killing corvid.
+pub fn install_signal_handlers() {
+    use signal_hook::consts::{SIGINT, SIGTERM, SIGXFSZ};
+    for sig in [SIGINT, SIGTERM] {
+        // SAFETY: the handler only swaps an atomic or calls `_exit`, both
+        // async-signal-safe.
+        let _ = unsafe {
+            signal_hook::low_level::register(sig, || {
+                if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                    signal_hook::low_level::exit(130);
+                }
+            })
+        };
+    }
+    // SAFETY: an empty handler.
+    let _ = unsafe { signal_hook::low_level::register(SIGXFSZ, || {}) };
+}
+
 /// Whether the run was interrupted.
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)

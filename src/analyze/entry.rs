@@ -121,19 +121,30 @@ pub(super) fn read_entry(
     let info = match class.kind {
         Kind::Httperr | Kind::W3c => {
             let stats = entry.with_reader(&opts.limits, |r| {
-                let counting = Counting::new(r, progress);
-                let input: Box<dyn Read> = match class.utf16 {
-                    Some(order) => Box::new(Utf16Reader::new(counting, order)),
-                    None => Box::new(counting),
+                let mut counting = Counting::new(r, progress);
+                let input: Box<dyn Read + '_> = match class.utf16 {
+                    Some(order) => Box::new(Utf16Reader::new(&mut counting, order)),
+                    None => Box::new(&mut counting),
                 };
-                if class.kind == Kind::Httperr {
+                let st = if class.kind == Kind::Httperr {
                     httperr::read(input, opts.max_line, &mut emit)
                 } else {
                     access::read(input, opts.max_line, class.site_hint, &mut emit)
-                }
+                };
+                (st, counting.bytes)
             });
             match stats {
-                Ok(st) => {
+                Ok((mut st, read)) => {
+                    let now = entry.current_size().unwrap_or(entry.size);
+                    if st.read_error.is_none()
+                        && (read != entry.size || now != entry.size)
+                        && !crate::progress::interrupted()
+                    {
+                        st.read_error = Some(format!(
+                            "{} bytes when listed, {read} read, {now} now: the file changed while it was read (only what it held when listed is read), or the archive gives a wrong size",
+                            entry.size
+                        ));
+                    }
                     emit.finish();
                     let mut info =
                         SourceInfo::from_w3c(&entry.path, kind, entry.size, &st, emit.rows_written);
@@ -176,7 +187,11 @@ pub(super) fn read_entry(
                     SourceInfo {
                         path: entry.path.clone(),
                         kind,
-                        status: if st.failures > 0 { "partial" } else { "parsed" },
+                        status: if st.failures > 0 || st.truncated {
+                            "partial"
+                        } else {
+                            "parsed"
+                        },
                         reason: notes.join("; "),
                         bytes: entry.size,
                         records: Some(st.records),

@@ -186,7 +186,7 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         let kind = if u.archive { "archive" } else { "other" };
         let mut info = SourceInfo::skipped(&u.path, kind, u.size, u.reason.clone());
         if bundle.archives.iter().any(|a| a.path == u.path) {
-            info.status = "parsed";
+            info.status = if u.damaged { "partial" } else { "parsed" };
         }
         sources.push(info);
     }
@@ -222,6 +222,9 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     incident_tables::write(&findings, &mut writer)?;
     for (t, n) in writer.finish()? {
         *rows.entry(t).or_default() += n;
+    }
+    if progress::interrupted() {
+        return Err(Error::Interrupted); // `staging` removes what it staged when dropped
     }
     let files = staging.commit(&host)?;
     lap("finish", &mut timings);

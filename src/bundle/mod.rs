@@ -7,6 +7,7 @@
 
 mod dir;
 mod limits;
+mod salvage;
 mod shared_file;
 mod zip;
 
@@ -45,6 +46,8 @@ pub struct Unreadable {
     pub reason: String,
     /// Whether this is a container (a nested zip that failed), for the manifest's kind.
     pub archive: bool,
+    /// A container that was read only in part (a damaged zip, salvaged).
+    pub damaged: bool,
 }
 
 /// A bundle: the entries of one input (or of all loose files given).
@@ -71,13 +74,24 @@ impl Entry {
         match &self.source {
             Source::File(p) => {
                 let file = File::open(p).map_err(|e| Error::io(p.display().to_string(), e))?;
+                // Only the bytes the file had when it was listed: a live log that grows
+                // faster than it is read must not keep the run going forever.
                 let mut r = LimitedReader::new(
-                    io::BufReader::with_capacity(1 << 16, file),
+                    io::BufReader::with_capacity(1 << 16, file).take(self.size),
                     limits.max_entry_bytes,
                 );
                 Ok(f(&mut r))
             }
             Source::Zip(m) => m.with_reader(&self.path, limits, f),
+        }
+    }
+
+    /// The entry's size now, for a file of a folder bundle (`None` for zip members):
+    /// differs from [`Entry::size`] when the file changed after it was listed.
+    pub fn current_size(&self) -> Option<u64> {
+        match &self.source {
+            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Zip(_) => None,
         }
     }
 

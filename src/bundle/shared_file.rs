@@ -26,6 +26,27 @@ impl SharedFile {
     }
 }
 
+impl SharedFile {
+    /// Length of the file when it was opened.
+    pub fn size(&self) -> u64 {
+        self.len
+    }
+
+    /// Reads as much of `buf` as the file has at `offset` (short at the end).
+    pub fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        let mut n = 0;
+        while n < buf.len() {
+            match self.file.read_at(&mut buf[n..], offset + n as u64) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(n)
+    }
+}
+
 impl Read for SharedFile {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.file.read_at(buf, self.pos)?;

@@ -2,6 +2,7 @@
 //! private temporary folder first), applies the size, ratio and depth limits, and reads
 //! members on any thread.
 
+use super::salvage;
 use super::shared_file::SharedFile;
 use super::{
     bundle_id, is_zip_magic, read_up_to, Bundle, Entry, LimitedReader, Limits, LocalFile, Source,
@@ -17,9 +18,22 @@ use zip::ZipArchive;
 
 /// A member of an open zip archive.
 pub(super) struct ZipMember {
-    archive: ZipArchive<SharedFile>,
-    index: usize,
+    at: MemberAt,
     temp: Arc<tempfile::TempDir>,
+}
+
+/// Where a member's bytes are.
+enum MemberAt {
+    /// Listed by the central directory.
+    Indexed {
+        archive: ZipArchive<SharedFile>,
+        index: usize,
+    },
+    /// Found by walking the local headers of a damaged archive (see `salvage`).
+    Local {
+        file: SharedFile,
+        entry: salvage::LocalEntry,
+    },
 }
 
 impl ZipMember {
@@ -29,13 +43,37 @@ impl ZipMember {
         limits: &Limits,
         f: impl FnOnce(&mut dyn Read) -> T,
     ) -> Result<T> {
-        let mut archive = self.archive.clone();
-        let mut member = archive.by_index(self.index).map_err(|e| Error::Zip {
+        let zip_err = |e: zip::result::ZipError| Error::Zip {
             path: path.to_string(),
             reason: e.to_string(),
-        })?;
-        let mut r = LimitedReader::new(&mut member, limits.max_entry_bytes);
-        Ok(f(&mut r))
+        };
+        match &self.at {
+            MemberAt::Indexed { archive, index } => {
+                let mut archive = archive.clone();
+                let mut member = archive.by_index(*index).map_err(zip_err)?;
+                let mut r = LimitedReader::new(&mut member, limits.max_entry_bytes);
+                Ok(f(&mut r))
+            }
+            MemberAt::Local { file, entry } => {
+                let mut file = file.clone();
+                file.seek(SeekFrom::Start(entry.offset))
+                    .map_err(|e| Error::io(path, e))?;
+                let member = if entry.descriptor {
+                    zip::read::read_zipfile_from_stream_with_compressed_size(
+                        &mut file,
+                        entry.compressed,
+                    )
+                } else {
+                    zip::read::read_zipfile_from_stream(&mut file)
+                };
+                let mut member = member.map_err(zip_err)?.ok_or_else(|| Error::Zip {
+                    path: path.to_string(),
+                    reason: "no member header where the scan found one".into(),
+                })?;
+                let mut r = LimitedReader::new(&mut member, limits.max_entry_bytes);
+                Ok(f(&mut r))
+            }
+        }
     }
 
     pub(super) fn spill(&self, path: &str, limits: &Limits) -> Result<LocalFile> {
@@ -57,7 +95,6 @@ pub(super) fn open_zip(path: &Path, limits: &Limits, temp_root: &Path) -> Result
     let file = File::open(path).map_err(|e| Error::io(&shown, e))?;
     let id = zip_id(path, &file).map_err(|e| Error::io(&shown, e))?;
     let temp = super::new_temp(temp_root)?;
-    let archive = open_archive(file, &shown)?;
     let mut walk = Walk {
         limits,
         temp: temp.clone(),
@@ -66,7 +103,19 @@ pub(super) fn open_zip(path: &Path, limits: &Limits, temp_root: &Path) -> Result
         archives: Vec::new(),
         total: 0,
     };
-    walk.archive(archive, "", 0);
+    match open_archive(file.try_clone().map_err(|e| Error::io(&shown, e))?, &shown) {
+        Ok(archive) => walk.archive(archive, "", 0),
+        Err(e) => {
+            let shared = SharedFile::new(file).map_err(|e| Error::io(&shown, e))?;
+            let stop = walk.salvaged(shared, "", &e.to_string(), 0);
+            if walk.entries.is_empty() && walk.unreadable.is_empty() {
+                return Err(Error::Zip {
+                    path: shown,
+                    reason: format!("{e}; no member could be recovered either: {stop}"),
+                });
+            }
+        }
+    }
     Ok(super::finish(id, super::input_name(path), walk, temp))
 }
 
@@ -102,6 +151,16 @@ fn zip_id(path: &Path, file: &File) -> io::Result<String> {
     ]))
 }
 
+/// What the central directory (or a salvage scan) says of a member.
+struct Found {
+    raw_name: String,
+    size: u64,
+    compressed: u64,
+    is_dir: bool,
+    symlink: bool,
+    encrypted: bool,
+}
+
 /// What a walk over a bundle's containers has found so far.
 pub(super) struct Walk<'a> {
     pub(super) limits: &'a Limits,
@@ -119,6 +178,7 @@ impl Walk<'_> {
             size,
             reason,
             archive,
+            damaged: false,
         });
     }
 
@@ -145,61 +205,116 @@ impl Walk<'_> {
                 .name()
                 .map(|n| n.into_owned())
                 .unwrap_or_else(|_| String::from_utf8_lossy(meta.name_raw()).into_owned());
-            let path = format!("{prefix}{}", display_name(&raw_name));
-            let size = meta.size();
-            if meta.is_dir() {
-                continue;
-            }
-            if meta.is_symlink() {
-                self.skip(
-                    path,
-                    size,
-                    "symbolic link inside the archive; links are not followed".into(),
-                    false,
-                );
-                continue;
-            }
-            if meta.encrypted() {
-                self.skip(
-                    path,
-                    size,
-                    "encrypted (password-protected) member; corvid does not decrypt".into(),
-                    false,
-                );
-                continue;
-            }
-            if let Some(reason) = self.over_limits(size, meta.compressed_size()) {
-                self.skip(path, size, reason, false);
-                continue;
-            }
-            self.total += size;
-            let member = ZipMember {
+            let found = Found {
+                raw_name,
+                size: meta.size(),
+                compressed: meta.compressed_size(),
+                is_dir: meta.is_dir(),
+                symlink: meta.is_symlink(),
+                encrypted: meta.encrypted(),
+            };
+            let at = MemberAt::Indexed {
                 archive: archive.clone(),
                 index,
-                temp: self.temp.clone(),
             };
-            if is_nested_zip(&member, &raw_name, self.limits) {
-                if depth + 1 > self.limits.max_depth {
-                    self.skip(
-                        path,
-                        size,
-                        format!(
-                            "zip nested deeper than {} levels (raise with --max-depth)",
-                            self.limits.max_depth
-                        ),
-                        true,
-                    );
-                    continue;
-                }
-                self.nested(member, path, size, depth);
-                continue;
-            }
-            self.entries.push(Entry {
+            self.member(found, at, prefix, depth);
+        }
+    }
+
+    /// Walks a damaged archive (no readable central directory) by its local headers;
+    /// returns why the walk stopped.
+    fn salvaged(&mut self, file: SharedFile, prefix: &str, why: &str, depth: usize) -> String {
+        let scan = salvage::scan(&file);
+        let stop = scan.stop.clone();
+        let label = if prefix.is_empty() {
+            "(archive)".to_string()
+        } else {
+            prefix.trim_end_matches('/').to_string()
+        };
+        self.archives.push(Unreadable {
+            path: label,
+            size: file.size(),
+            reason: format!(
+                "damaged zip ({why}): {} member(s) recovered from their local headers; {}",
+                scan.entries.len(),
+                scan.stop
+            ),
+            archive: true,
+            damaged: true,
+        });
+        for entry in scan.entries {
+            let found = Found {
+                raw_name: String::from_utf8_lossy(&entry.name).into_owned(),
+                size: entry.size,
+                compressed: entry.compressed,
+                is_dir: entry.name.ends_with(b"/"),
+                symlink: false,
+                encrypted: entry.encrypted,
+            };
+            let at = MemberAt::Local {
+                file: file.clone(),
+                entry,
+            };
+            self.member(found, at, prefix, depth);
+        }
+        stop
+    }
+
+    /// One member, listed by the central directory or found by a salvage scan.
+    fn member(&mut self, m: Found, at: MemberAt, prefix: &str, depth: usize) {
+        let path = format!("{prefix}{}", display_name(&m.raw_name));
+        let size = m.size;
+        if m.is_dir {
+            return;
+        }
+        if m.symlink {
+            self.skip(
                 path,
                 size,
-                source: Source::Zip(member),
-            });
+                "symbolic link inside the archive; links are not followed".into(),
+                false,
+            );
+            return;
         }
+        if m.encrypted {
+            self.skip(
+                path,
+                size,
+                "encrypted (password-protected) member; corvid does not decrypt".into(),
+                false,
+            );
+            return;
+        }
+        if let Some(reason) = self.over_limits(size, m.compressed) {
+            self.skip(path, size, reason, false);
+            return;
+        }
+        self.total += size;
+        let member = ZipMember {
+            at,
+            temp: self.temp.clone(),
+        };
+        if is_nested_zip(&member, &m.raw_name, self.limits) {
+            if depth + 1 > self.limits.max_depth {
+                self.skip(
+                    path,
+                    size,
+                    format!(
+                        "zip nested deeper than {} levels (raise with --max-depth)",
+                        self.limits.max_depth
+                    ),
+                    true,
+                );
+                return;
+            }
+            self.nested(member, path, size, depth);
+            return;
+        }
+        self.entries.push(Entry {
+            path,
+            size,
+            source: Source::Zip(member),
+        });
     }
 
     pub(super) fn over_limits(&self, size: u64, compressed: u64) -> Option<String> {
@@ -227,18 +342,36 @@ impl Walk<'_> {
     }
 
     fn nested(&mut self, member: ZipMember, path: String, size: u64, depth: usize) {
-        let opened = member.spill(&path, self.limits).and_then(|local| {
+        let spilled = member.spill(&path, self.limits).and_then(|local| {
             let file = File::open(&local.path).map_err(|e| Error::io(&path, e))?;
-            let archive = open_archive(file, &path)?;
-            Ok((local, archive))
+            Ok((local, file))
+        });
+        let opened = spilled.and_then(|(local, file)| {
+            let copy = file.try_clone().map_err(|e| Error::io(&path, e))?;
+            match open_archive(file, &path) {
+                Ok(archive) => Ok((local, Ok(archive))),
+                Err(e) => Ok((local, Err((copy, e)))),
+            }
         });
         match opened {
-            Ok((local, archive)) => {
+            Ok((local, Err((file, e)))) => {
+                let _ = local._temp.map(|t| t.keep());
+                match SharedFile::new(file) {
+                    Ok(shared) => {
+                        self.salvaged(shared, &format!("{path}/"), &e.to_string(), depth + 1);
+                    }
+                    Err(io) => {
+                        self.skip(path, size, format!("nested zip cannot be read: {io}"), true)
+                    }
+                }
+            }
+            Ok((local, Ok(archive))) => {
                 self.archives.push(Unreadable {
                     path: path.clone(),
                     size,
                     reason: format!("nested zip with {} members, read", archive.len()),
                     archive: true,
+                    damaged: false,
                 });
                 // Keep the spilled copy alive as long as the bundle: the temp dir owns it.
                 let _ = local._temp.map(|t| t.keep());
@@ -272,6 +405,7 @@ impl Walk<'_> {
                     size,
                     reason: format!("zip with {} members, read", archive.len()),
                     archive: true,
+                    damaged: false,
                 });
                 self.archive(archive, &format!("{path}/"), depth + 1);
             }

@@ -67,7 +67,6 @@ impl Staging {
             }
         }
         self.remove_replaced(&placed);
-        let _ = std::fs::remove_dir_all(&self.dir);
         Ok(placed)
     }
 
@@ -95,7 +94,12 @@ impl Staging {
     }
 
     /// Abandons the staged files.
-    pub fn abort(self) {
+    pub fn abort(self) {}
+}
+
+/// A bundle that is not committed (an error, an interrupt) leaves nothing behind.
+impl Drop for Staging {
+    fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

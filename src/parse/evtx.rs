@@ -10,6 +10,8 @@ use crate::tables::lifecycle::{LifecycleRow, LifecycleTable};
 use crate::time::parse_rfc3339;
 use evtx::{EvtxParser, ParserSettings};
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Counts and time range of one .evtx file.
@@ -29,8 +31,10 @@ pub struct EvtxStats {
     pub last_time: Option<i64>,
     /// Most frequent `Computer`.
     pub computer: Option<String>,
-    /// Notes on the file (dirty header, open failure).
+    /// Notes on the file (dirty header, truncation).
     pub notes: Vec<String>,
+    /// The file is cut inside a chunk: records after the cut are lost.
+    pub truncated: bool,
     /// The file could not be opened as an event log at all.
     pub open_error: Option<String>,
 }
@@ -42,7 +46,18 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
         .indent(false)
         .validate_checksums(false)
         .recover_records(true);
-    let mut parser = match EvtxParser::from_path(path) {
+    let file = match PaddedChunks::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            st.open_error = Some(format!("cannot open: {e}"));
+            return st;
+        }
+    };
+    if let Some(cut) = file.cut() {
+        st.notes.push(cut);
+        st.truncated = true;
+    }
+    let mut parser = match EvtxParser::from_read_seek(file) {
         Ok(p) => p.with_configuration(settings),
         Err(e) => {
             st.open_error = Some(format!("not a readable event log: {e}"));
@@ -58,7 +73,7 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
     let mut life = LifecycleTable::with_capacity(256);
     let mut computers: BTreeMap<String, u64> = BTreeMap::new();
     for item in parser.serialized_records(|r| r.and_then(|r| r.into_xml_bytes())) {
-        if emit.failed() {
+        if emit.failed() || crate::progress::interrupted() {
             break;
         }
         let rec = match item {
@@ -121,12 +136,89 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
     st
 }
 
+const HEADER_BLOCK: u64 = 4096;
+const CHUNK_BYTES: u64 = 65536;
+
+/// An .evtx file as the evtx crate is given it: a file cut inside a chunk reads as if
+/// that chunk were complete, with zeros after the cut, so that the crate parses the
+/// chunk and gives up the records before the cut (and reports the damage) instead of
+/// leaving the partial chunk out without a word.
+struct PaddedChunks {
+    file: File,
+    len: u64,
+    padded: u64,
+    pos: u64,
+}
+
+impl PaddedChunks {
+    fn open(path: &Path) -> std::io::Result<Self> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        let partial = len.saturating_sub(HEADER_BLOCK) % CHUNK_BYTES;
+        let padded = if len > HEADER_BLOCK && partial > 0 {
+            len + (CHUNK_BYTES - partial)
+        } else {
+            len
+        };
+        Ok(PaddedChunks {
+            file,
+            len,
+            padded,
+            pos: 0,
+        })
+    }
+
+    /// What is missing, if the file ends inside a chunk.
+    fn cut(&self) -> Option<String> {
+        (self.padded > self.len).then(|| {
+            let chunk = (self.len - HEADER_BLOCK) / CHUNK_BYTES;
+            format!(
+                "the file ends {} bytes into chunk {chunk} (truncated): the records after the cut are lost",
+                (self.len - HEADER_BLOCK) % CHUNK_BYTES
+            )
+        })
+    }
+}
+
+impl Read for PaddedChunks {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        if self.pos >= self.padded || buf.is_empty() {
+            return Ok(0);
+        }
+        let n = if self.pos < self.len {
+            let want = buf.len().min((self.len - self.pos) as usize);
+            self.file.read_at(&mut buf[..want], self.pos)?
+        } else {
+            let n = buf.len().min((self.padded - self.pos) as usize);
+            buf[..n].fill(0);
+            n
+        };
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for PaddedChunks {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let new = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.padded.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = new.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start")
+        })?;
+        Ok(self.pos)
+    }
+}
+
 /// A parse error row for a chunk or record the crate could not read: where it is (record
 /// id, file offset) and the whole chain of causes.
 fn damage_report(e: &evtx::err::EvtxError) -> ErrorReport {
     use evtx::err::EvtxError as E;
-    const HEADER: u64 = 4096;
-    const CHUNK: u64 = 65536;
+    const HEADER: u64 = HEADER_BLOCK;
+    const CHUNK: u64 = CHUNK_BYTES;
     let (record, offset) = match e {
         E::FailedToParseChunk { chunk_id, .. } => (None, Some(HEADER + chunk_id * CHUNK)),
         E::FailedToParseRecord { record_id, .. } => (Some(*record_id), None),
