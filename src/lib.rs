@@ -11,6 +11,7 @@ pub mod cli;
 pub mod correlate;
 pub mod dataset;
 pub mod error;
+pub mod fuzz;
 pub mod parse;
 pub mod progress;
 pub mod report;

@@ -131,6 +131,15 @@ pub trait FrameSink {
     fn put(&mut self, table: TableId, frame: DataFrame) -> crate::Result<()>;
 }
 
+/// A sink that discards every batch (the fuzz targets read into it).
+pub struct NullSink;
+
+impl FrameSink for NullSink {
+    fn put(&mut self, _: TableId, _: DataFrame) -> crate::Result<()> {
+        Ok(())
+    }
+}
+
 /// Declares a table: its row struct, its builder and its [`TableDef`].
 ///
 /// ```ignore

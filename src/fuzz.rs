@@ -1,0 +1,92 @@
+//! The bodies of the fuzz targets (fuzz/fuzz_targets/) and of their regression test
+//! (tests/fuzz_regressions.rs): each feeds arbitrary bytes to one reader and checks the
+//! invariants that must hold whatever the input. A panic or a failed check is a bug.
+
+use crate::analyze::{self, Options};
+use crate::bundle::Limits;
+use crate::parse::{access, appconfig, eventdata, evtx, httperr, lifecycle, Emit};
+use crate::tables::NullSink;
+use std::io::Write;
+
+/// The W3C reader with both typed sinks (HTTPERR and access logs): every line is
+/// accounted for as a row, a directive, a blank line or an error.
+pub fn w3c(data: &[u8]) {
+    for httperr_log in [true, false] {
+        let mut sink = NullSink;
+        let mut emit = Emit::new("fuzz", "fuzz.log", &mut sink, 7);
+        // A small line limit, so that long lines take the too-long path too.
+        let st = if httperr_log {
+            httperr::read(data, 256, &mut emit)
+        } else {
+            access::read(data, 256, Some(1), &mut emit)
+        };
+        emit.finish();
+        assert_eq!(
+            st.lines,
+            st.data_lines + st.directive_lines + st.blank_lines + st.error_lines,
+            "every line is accounted for"
+        );
+    }
+}
+
+/// Event logs: input that starts with the `ElfFile` magic is read as an .evtx file
+/// into `events` and `lifecycle`; anything else as the event XML the lifecycle
+/// extraction reads.
+pub fn evtx(data: &[u8]) {
+    if data.starts_with(b"ElfFile\0") {
+        let mut f = tempfile::NamedTempFile::new().expect("temp file");
+        f.write_all(data).expect("write temp file");
+        let mut sink = NullSink;
+        let mut emit = Emit::new("fuzz", "fuzz.evtx", &mut sink, 64);
+        let st = evtx::read(f.path(), &mut emit);
+        emit.finish();
+        assert!(st.lifecycle <= st.records);
+    } else if let Ok(ev) = eventdata::parse_event_xml(data) {
+        if let Some(json) = ev.data_json() {
+            serde_json::from_str::<serde_json::Value>(&json).expect("event_data is JSON");
+        }
+        let _ = lifecycle::extract(&ev);
+    }
+}
+
+/// A bundle analyzed end to end: the input is written as `in/bundle.zip` in a fresh
+/// folder and analyzed into `out/`; nothing may appear anywhere else.
+pub fn bundle(data: &[u8]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in").join("bundle.zip");
+    std::fs::create_dir_all(dir.path().join("in")).expect("input folder");
+    std::fs::write(&input, data).expect("write input");
+    let opts = Options {
+        inputs: vec![input],
+        out: dir.path().join("out"),
+        limits: Limits {
+            max_entry_bytes: 4 << 20,
+            max_total_bytes: 16 << 20,
+            max_ratio: 100,
+            max_depth: 3,
+        },
+        max_line: 4096,
+        batch_rows: 64,
+        progress: false,
+        rules: Default::default(),
+    };
+    let _ = analyze::run(&opts);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list temp dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names.iter().all(|n| n == "in" || n == "out"),
+        "written outside the output folder: {names:?}"
+    );
+    let inputs = std::fs::read_dir(dir.path().join("in"))
+        .expect("list input")
+        .count();
+    assert_eq!(inputs, 1, "written into the input folder");
+}
+
+/// applicationHost.config through the XML reader and the model.
+pub fn appconfig(data: &[u8]) {
+    let _ = appconfig::parse(data, &appconfig::Limits::default());
+}
