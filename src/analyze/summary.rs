@@ -70,9 +70,13 @@ pub fn render(r: &BundleReport, dataset: &str) -> String {
     let kinds: Vec<String> = read.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let _ = writeln!(
         o,
-        "  entries: {} read ({}), {} skipped, {} failed, {} read with errors",
+        "  entries: {} read{}, {} skipped, {} failed, {} read with errors",
         read.values().sum::<usize>(),
-        kinds.join(", "),
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        },
         skipped.len(),
         failed.len(),
         partial.len()
