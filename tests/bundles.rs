@@ -305,3 +305,44 @@ fn zip64_members_are_read() {
     assert_eq!(read_table(&out, "requests").height(), 1);
     assert_eq!(read_table(&out, "app_pools").height(), 1);
 }
+
+#[test]
+fn two_zips_of_the_same_name_and_size_are_two_bundles() {
+    // Same name, same size, same first and last 64 KiB: only the middle differs.
+    let filler = "#Remark: padding\r\n".repeat(20_000);
+    let make = |reason: &str| {
+        let log = format!(
+            "#Software: Microsoft HTTP API 2.0\r\n#Fields: date time s-reason s-queuename\r\n{filler}2024-03-04 10:00:00 {reason} ShopPool\r\n{filler}"
+        );
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = ::zip::ZipWriter::new(&mut buf);
+        let opts = ::zip::write::SimpleFileOptions::default()
+            .compression_method(::zip::CompressionMethod::Stored);
+        z.start_file("LogFiles/HTTPERR/httperr1.log", opts).unwrap();
+        std::io::Write::write_all(&mut z, log.as_bytes()).unwrap();
+        z.finish().unwrap();
+        buf.into_inner()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        dir.path().join("a/bundle.zip"),
+        dir.path().join("b/bundle.zip"),
+    );
+    for (p, reason) in [(&a, "AppOffline"), (&b, "QueueFull1")] {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, make(reason)).unwrap();
+    }
+    assert_eq!(
+        std::fs::metadata(&a).unwrap().len(),
+        std::fs::metadata(&b).unwrap().len()
+    );
+    let out = dir.path().join("out");
+    let ra = analyze(&[&a], &out);
+    let rb = analyze(&[&b], &out);
+    assert_ne!(ra[0].id, rb[0].id);
+    assert_eq!(
+        read_table(&out, "httperr").height(),
+        2,
+        "the second did not replace the first"
+    );
+}
