@@ -6,7 +6,7 @@ use crate::bundle::Entry;
 use crate::parse::classify::{Classified, Kind};
 
 /// Text logs are grouped into tasks of about this many bytes.
-pub const TASK_BYTES: u64 = 128 << 20;
+pub const TASK_BYTES: u64 = 32 << 20;
 
 /// The tasks: lists of entry indexes, in entry order. Entries that are not read
 /// (other kinds, unreadable) are in no task.
