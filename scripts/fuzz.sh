@@ -3,6 +3,7 @@
 #
 #   scripts/fuzz.sh            # every target, 600 s each
 #   scripts/fuzz.sh 60 w3c     # one target, 60 s
+#   FUZZ_MAX_LEN=65536 scripts/fuzz.sh 600 bundle   # smaller inputs, more executions
 #
 # Targets (fuzz/fuzz_targets/): w3c (HTTPERR and access logs), evtx (.evtx files and
 # event XML into lifecycle), bundle (zip / nested zip, analyzed end to end),
@@ -57,7 +58,7 @@ for t in "${TARGETS[@]}"; do
     echo "fuzz: $t for ${SECONDS_EACH}s (log $log)" >&2
     set +e
     cargo fuzz run --release "$t" "fuzz/corpus/$t" -- \
-        -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len=1048576 \
+        -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-1048576}" \
         -timeout=30 -print_final_stats=1 >"$log" 2>&1
     rc=$?
     set -e
