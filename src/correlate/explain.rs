@@ -9,6 +9,15 @@ fn when(t: i64) -> String {
     format_rfc3339(t, 0).replace('T', " ").replace('Z', " UTC")
 }
 
+/// "between A and B", or "at A" when both are the same second.
+fn between(a: i64, b: i64) -> String {
+    if a / 1_000_000 == b / 1_000_000 {
+        format!("at {}", when(a))
+    } else {
+        format!("between {} and {}", when(a), when(b))
+    }
+}
+
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -223,7 +232,7 @@ pub fn texts(
                 .slow_ratio
                 .map(|s| format!(" Time-taken of the pool's sites was {s:.1}x its usual."))
                 .unwrap_or_default();
-            let exp = format!("{pool}'s request queue overflowed ({q}) between {} and {}, with no worker process event: the application could not keep up.{slow} {impact}", when(d.start), when(d.end));
+            let exp = format!("{pool}'s request queue overflowed ({q}) {}, with no worker process event: the application could not keep up.{slow} {impact}", between(d.start, d.end));
             let rec = "Find what slowed the application down (CPU, thread-pool starvation, a slow dependency): take dumps during the next slowdown and compare W3C time-taken per URL. A longer queue only delays the 503s.".to_string();
             (exp, rec)
         }
@@ -232,7 +241,7 @@ pub fn texts(
                 (Some(r), Some(s)) => format!(" Traffic to the pool's sites was {r:.1}x and time-taken {s:.1}x the usual around it."),
                 _ => String::new(),
             };
-            let exp = format!("Between {} and {} {pool}'s sites were overloaded with no worker process event: connections were dropped before their response was sent.{more} {impact}", when(d.start), when(d.end));
+            let exp = format!("{pool}'s sites were overloaded {} with no worker process event: connections were dropped before their response was sent.{more} {impact}", between(d.start, d.end));
             let rec = "Capacity: scale out or add servers behind the load balancer, cache, check the latency of downstream services, and rate-limit abusive clients (see the client addresses in the evidence).".to_string();
             (exp, rec)
         }
@@ -242,7 +251,7 @@ pub fn texts(
                 (Some(true), _) => " The System event log covers this time but holds no WAS event for the pool: a recycle whose reason is not in logEventOnRecycle, or an event filtered out of the export.".to_string(),
                 _ => " The bundle has no System event log.".to_string(),
             };
-            let exp = format!("Requests to {pool} failed as if its worker process went away between {} and {}, but no lifecycle event explains it.{log} {impact}", when(d.start), when(d.end));
+            let exp = format!("Requests to {pool} failed as if its worker process went away {}, but no lifecycle event explains it.{log} {impact}", between(d.start, d.end));
             let flags = cfg.and_then(|c| c.log_event_on_recycle.clone());
             let rec = match log_covered {
                 Some(false) => "Collect event logs that reach back to the failure (enlarge the System log, export it sooner), then look for WAS and Application Error events at that time.".to_string(),

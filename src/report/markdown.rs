@@ -49,9 +49,17 @@ fn impact_line(i: &Incident) -> String {
     parts.join(", ")
 }
 
+/// The first sentence of `s`, cut at a word and marked with "…" if it is long.
 fn first_sentence(s: &str) -> String {
+    const MAX: usize = 220;
     let end = s.find(". ").map(|i| i + 1).unwrap_or(s.len());
-    crate::text::truncate(&s[..end], 220).to_string()
+    let sentence = &s[..end];
+    if sentence.len() <= MAX {
+        return sentence.to_string();
+    }
+    let head = crate::text::truncate(sentence, MAX - 3);
+    let head = head.rfind(' ').map_or(head, |i| &head[..i]);
+    format!("{}…", head.trim_end_matches([' ', ',', ';', ':', '(']))
 }
 
 /// The report for all bundles of a run; `charts` lists (bundle id, pool, date, file).
@@ -293,4 +301,18 @@ fn bundle(o: &mut String, f: &Findings, charts: &[(String, String, String, Strin
 
 fn anchor(f: &Findings, i: &Incident) -> String {
     format!("{}-{}", f.bundle_id, i.id.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn summary_sentences_stop_at_a_word_with_an_ellipsis() {
+        assert_eq!(first_sentence("Short one. Then more."), "Short one.");
+        let long = format!("{} tail words here. Next.", "word ".repeat(60));
+        let s = first_sentence(&long);
+        assert!(s.ends_with("word…"), "{s}");
+        assert!(s.chars().count() <= 220, "{} chars", s.chars().count());
+    }
 }
