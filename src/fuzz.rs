@@ -67,6 +67,7 @@ pub fn bundle(data: &[u8]) {
         },
         max_line: 4096,
         batch_rows: 64,
+        compression: Default::default(),
         progress: false,
         rules: Default::default(),
     };

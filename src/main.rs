@@ -26,8 +26,22 @@ fn keep_freed_pages() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
 }
 
+/// Asks Linux for small pages only. With transparent huge pages ("always", as on the
+/// machines we measured), the kernel zeroed about ten times the process's peak memory
+/// in 2 MiB pages (huge pages of freed batches are split and faulted in again): a fifth
+/// of the CPU time of a W3C-heavy run went to `clear_page_erms` (`perf record`;
+/// scripts/bench.sh measures the effect). Small pages are zeroed once each.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only changes this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
     keep_freed_pages();
+    no_huge_pages();
     corvid::progress::install_signal_handlers();
     let cli = Cli::parse();
     let result = match cli.command {
@@ -72,6 +86,7 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
             .unwrap_or(usize::MAX)
             .max(1024),
         batch_rows: args.row_group_rows.max(1),
+        compression: args.compression.into(),
         progress: !args.quiet,
         rules: match &args.rules {
             Some(p) => corvid::correlate::rules::Rules::from_file(p)?,

@@ -40,6 +40,8 @@ pub struct Options {
     pub max_line: usize,
     /// Rows per Parquet row group.
     pub batch_rows: usize,
+    /// Compression of the Parquet pages.
+    pub compression: crate::dataset::Codec,
     /// Draw a progress bar (when stderr is a terminal).
     pub progress: bool,
     /// Correlation windows and thresholds.
@@ -112,7 +114,7 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         .map(|&i| bundle.entries[i].size)
         .sum();
     let progress = Progress::new(total, opts.progress, &bundle.label);
-    let staging = Staging::begin(&opts.out.join("dataset"), &bundle.id)?;
+    let staging = Staging::begin(&opts.out.join("dataset"), &bundle.id, opts.compression)?;
     type TaskResult = Result<(Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>, Collected)>;
     let run_task = |n: usize, task: &Vec<usize>| -> TaskResult {
         let mut writer = staging.part_writer(n);

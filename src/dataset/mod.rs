@@ -5,7 +5,7 @@
 
 mod part;
 
-pub use part::PartWriter;
+pub use part::{Codec, PartWriter};
 
 use crate::tables::TableId;
 use crate::{Error, Result};
@@ -16,11 +16,13 @@ pub struct Staging {
     root: PathBuf,
     dir: PathBuf,
     bundle_id: String,
+    codec: Codec,
 }
 
 impl Staging {
-    /// Starts writing bundle `bundle_id` into `root` (the `dataset` folder).
-    pub fn begin(root: &Path, bundle_id: &str) -> Result<Staging> {
+    /// Starts writing bundle `bundle_id` into `root` (the `dataset` folder), its pages
+    /// compressed with `codec`.
+    pub fn begin(root: &Path, bundle_id: &str, codec: Codec) -> Result<Staging> {
         std::fs::create_dir_all(root).map_err(|e| Error::output(root.display().to_string(), e))?;
         // A previous run of this bundle that was interrupted leaves its staging folder.
         remove_stale_staging(root, bundle_id);
@@ -30,12 +32,13 @@ impl Staging {
             root: root.to_path_buf(),
             dir,
             bundle_id: bundle_id.to_string(),
+            codec,
         })
     }
 
     /// A writer for the part files of task `task` (one file per table it writes).
     pub fn part_writer(&self, task: usize) -> PartWriter {
-        PartWriter::new(self.dir.clone(), self.bundle_id.clone(), task)
+        PartWriter::new(self.dir.clone(), self.bundle_id.clone(), task, self.codec)
     }
 
     /// Moves the staged files into `table/host=<host>/`, replacing this bundle's files
@@ -52,7 +55,7 @@ impl Staging {
                 .unwrap_or_default();
             staged.retain(|p| p.extension().is_some_and(|e| e == "parquet"));
             if staged.is_empty() {
-                let w = PartWriter::new(self.dir.clone(), self.bundle_id.clone(), 0);
+                let w = PartWriter::new(self.dir.clone(), self.bundle_id.clone(), 0, self.codec);
                 staged.push(w.write_empty(id)?);
             }
             staged.sort();

@@ -9,7 +9,29 @@ use std::fs::File;
 use std::path::PathBuf;
 
 /// Compression of the dataset's pages.
-const COMPRESSION: ParquetCompression = ParquetCompression::Zstd(None);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Codec {
+    /// LZ4 (Parquet `LZ4_RAW`): fast to write, read by pyarrow, DuckDB, polars and Spark.
+    #[default]
+    Lz4,
+    /// Zstandard at its default level: smaller files, slower to write.
+    Zstd,
+    /// Snappy: the oldest and most widely read Parquet codec.
+    Snappy,
+    /// No compression.
+    None,
+}
+
+impl Codec {
+    fn parquet(self) -> ParquetCompression {
+        match self {
+            Codec::Lz4 => ParquetCompression::Lz4Raw,
+            Codec::Zstd => ParquetCompression::Zstd(None),
+            Codec::Snappy => ParquetCompression::Snappy,
+            Codec::None => ParquetCompression::Uncompressed,
+        }
+    }
+}
 
 struct Open {
     tmp: PathBuf,
@@ -32,15 +54,17 @@ pub struct PartWriter {
     dir: PathBuf,
     bundle_id: String,
     task: usize,
+    codec: Codec,
     open: BTreeMap<TableId, Open>,
 }
 
 impl PartWriter {
-    pub(super) fn new(dir: PathBuf, bundle_id: String, task: usize) -> Self {
+    pub(super) fn new(dir: PathBuf, bundle_id: String, task: usize, codec: Codec) -> Self {
         PartWriter {
             dir,
             bundle_id,
             task,
+            codec,
             open: BTreeMap::new(),
         }
     }
@@ -60,7 +84,7 @@ impl PartWriter {
             let file =
                 File::create(&tmp).map_err(|e| Error::output(tmp.display().to_string(), e))?;
             let writer = ParquetWriter::new(file)
-                .with_compression(COMPRESSION)
+                .with_compression(self.codec.parquet())
                 .with_key_value_metadata(Some(portable_arrow_schema(schema)))
                 .set_parallel(false)
                 .batched(schema)

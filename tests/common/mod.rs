@@ -24,6 +24,7 @@ pub fn options(inputs: &[&Path], out: &Path) -> Options {
         limits: Limits::default(),
         max_line: 1 << 20,
         batch_rows: 1000,
+        compression: Default::default(),
         progress: false,
         rules: Default::default(),
     }
