@@ -160,12 +160,8 @@ impl Collected {
         }
         self.sites.extend(other.sites);
         self.app_pools.extend(other.app_pools);
-        for (k, m) in other.traffic {
-            let e = self.traffic.entry(k).or_default();
-            e.requests += m.requests;
-            e.failed += m.failed;
-            e.time_taken_sum += m.time_taken_sum;
-            e.time_taken_max = e.time_taken_max.max(m.time_taken_max);
+        for run in other.traffic {
+            self.add_traffic(Some(run));
         }
         for (k, n) in other.httperr_minutes {
             *self.httperr_minutes.entry(k).or_default() += n;
@@ -286,14 +282,18 @@ impl Collected {
             .zip(site.iter())
             .zip(status.iter().zip(win32.iter()))
             .zip(taken.iter().zip(start.iter()));
+        // Rows come in time order, so most fall in the minute of the row before: the
+        // map entry is looked up once per (site, minute) run, not once per row.
+        let mut run: Option<((i64, i64), Minute)> = None;
         for (i, (((t, s), (st, w)), (tt, s0))) in rows.enumerate() {
             let Some(t) = t else { continue };
             let failed =
                 st.is_some_and(|v| v >= 500) || w.is_some_and(|v| BROKEN_WIN32.contains(&v));
-            let m = self
-                .traffic
-                .entry((s.unwrap_or(-1), t.div_euclid(MINUTE)))
-                .or_default();
+            let key = (s.unwrap_or(-1), t.div_euclid(MINUTE));
+            if run.as_ref().is_some_and(|(k, _)| *k != key) {
+                self.add_traffic(run.take());
+            }
+            let (_, m) = run.get_or_insert_with(|| (key, Minute::default()));
             m.requests += 1;
             m.failed += u64::from(failed);
             let ttu = tt.unwrap_or(0).max(0) as u64;
@@ -338,7 +338,18 @@ impl Collected {
                 }
             }
         }
+        self.add_traffic(run);
         Ok(())
+    }
+
+    fn add_traffic(&mut self, run: Option<((i64, i64), Minute)>) {
+        if let Some((k, m)) = run {
+            let e = self.traffic.entry(k).or_default();
+            e.requests += m.requests;
+            e.failed += m.failed;
+            e.time_taken_sum += m.time_taken_sum;
+            e.time_taken_max = e.time_taken_max.max(m.time_taken_max);
+        }
     }
 
     fn keep_events(&mut self, df: &DataFrame) -> PolarsResult<()> {

@@ -4,8 +4,10 @@
 
 /// An IP address split from its IPv6 zone id (`fe80::1%14` → `fe80::1`, `14`).
 pub fn split_zone(v: &str) -> (&str, Option<&str>) {
-    match v.rfind('%') {
-        Some(i) if v.contains(':') => (&v[..i], Some(&v[i + 1..])),
+    // Byte loops: addresses are short, and this runs twice per log line.
+    let b = v.as_bytes();
+    match b.iter().rposition(|&c| c == b'%') {
+        Some(i) if b[..i].contains(&b':') => (&v[..i], Some(&v[i + 1..])),
         _ => (v, None),
     }
 }
@@ -78,17 +80,29 @@ impl Extra {
 /// Appends `s` as a JSON string literal.
 pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Runs of bytes that need no escape are copied whole; the escaped ones are ASCII,
+    // so the slices between them stay on character boundaries.
+    let b = s.as_bytes();
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            c if c < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            out.push_str(&format!("\\u{:04x}", c));
+        } else {
+            out.push_str(esc);
         }
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -128,6 +142,23 @@ mod tests {
         assert_eq!(w3svc_id("SITE-NAME"), None);
         assert_eq!(site_id_from_path("LogFiles/W3SVC3/u_ex240101.log"), Some(3));
         assert_eq!(site_id_from_path("W3SVC3"), None);
+    }
+
+    #[test]
+    fn json_strings_round_trip() {
+        for v in [
+            "",
+            "plain",
+            "q\"b\\s",
+            "tab\tnl\ncr\r\u{1}\u{1f}",
+            "é€😀 \u{7f}",
+            "\"\"",
+        ] {
+            let mut out = String::new();
+            push_json_str(&mut out, v);
+            let back: String = serde_json::from_str(&out).unwrap();
+            assert_eq!(back, v, "{out}");
+        }
     }
 
     #[test]

@@ -6,12 +6,34 @@
 use memchr::memchr_iter;
 
 /// Splits `line` on single spaces into byte ranges.
+///
+/// Eight bytes at a time (SWAR): values are short (about ten bytes), so a `memchr` call
+/// per space cost more in setup than it saved; this found the spaces of a 512 MB log in
+/// a third of the time (`perf record`).
 pub fn split_fields(line: &str, out: &mut Vec<(u32, u32)>) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const SPACES: u64 = 0x2020_2020_2020_2020;
     out.clear();
+    let b = line.as_bytes();
     let mut start = 0u32;
-    for i in memchr_iter(b' ', line.as_bytes()) {
-        out.push((start, i as u32));
-        start = i as u32 + 1;
+    let mut at = 0usize;
+    let mut words = b.chunks_exact(8);
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().expect("chunks of 8")) ^ SPACES;
+        // The high bit of each byte that was a space (exact: no carries between bytes).
+        let mut hits = !(((x & LOW7) + LOW7) | x | LOW7);
+        while hits != 0 {
+            let i = (at + hits.trailing_zeros() as usize / 8) as u32;
+            out.push((start, i));
+            start = i + 1;
+            hits &= hits - 1;
+        }
+        at += 8;
+    }
+    for i in memchr_iter(b' ', words.remainder()) {
+        let i = (at + i) as u32;
+        out.push((start, i));
+        start = i + 1;
     }
     out.push((start, line.len() as u32));
 }
@@ -103,6 +125,30 @@ mod tests {
             .iter()
             .map(|&(s, e)| &line[s as usize..e as usize])
             .collect()
+    }
+
+    #[test]
+    fn the_word_splitter_finds_every_space() {
+        // Every position of a space in and around the 8-byte words, and bytes that
+        // differ from a space by one bit (0x21, 0x60, 0xa0 in UTF-8 text).
+        let alphabet = [' ', 'a', '!', '`', '\u{a0}', '-'];
+        let mut seed = 7u64;
+        for len in 0..40 {
+            for _ in 0..50 {
+                let line: String = (0..len)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        alphabet[(seed >> 33) as usize % alphabet.len()]
+                    })
+                    .collect();
+                let mut got = Vec::new();
+                split_fields(&line, &mut got);
+                let want: Vec<&str> = line.split(' ').collect();
+                assert_eq!(vals(&line, &got), want, "{line:?}");
+            }
+        }
     }
 
     #[test]
