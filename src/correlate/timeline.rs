@@ -24,7 +24,10 @@ pub struct PoolDay {
     pub events: Vec<(u32, String, String)>,
 }
 
-/// The days of each pool that have any activity.
+/// The days of each pool that have requests or HTTP.sys lines to plot, with the
+/// lifecycle events of those days as markers. A day with events only gets no chart (a
+/// year of event logs without web logs would give a chart per pool and day of markers
+/// alone); its events are in the report's incident and recycle tables.
 pub fn pool_days(c: &Collected, pools: &Pools, life: &[Life]) -> Vec<PoolDay> {
     let mut days: BTreeMap<(String, i64), PoolDay> = BTreeMap::new();
     fn get<'a>(
@@ -73,5 +76,7 @@ pub fn pool_days(c: &Collected, pools: &Pools, life: &[Life]) -> Vec<PoolDay> {
             .events
             .push((minute.rem_euclid(DAY) as u32, l.kind.clone(), label));
     }
-    days.into_values().collect()
+    days.into_values()
+        .filter(|d| d.requests.iter().any(|&n| n > 0) || !d.httperr.is_empty())
+        .collect()
 }
