@@ -19,8 +19,11 @@ use crate::tables::parse_errors::{ParseErrorsRow, ParseErrorsTable};
 use crate::tables::{Builder, FrameSink};
 use crate::Error;
 
-/// Rows per batch: one batch becomes one Parquet row group.
-pub const DEFAULT_BATCH_ROWS: usize = 128 * 1024;
+/// Rows per batch: one batch becomes one Parquet row group. 64 Ki rows rather than
+/// 128 Ki: peak memory drops by about a third and a run is a few percent faster (its
+/// working set stays in cache, and fewer pages are faulted in), the files are as large
+/// and DuckDB scans them as fast (measured on a 1 GB simulated bundle).
+pub const DEFAULT_BATCH_ROWS: usize = 64 * 1024;
 /// Bytes per batch at most (long URLs and cookies make rows big).
 pub const BATCH_BYTES: usize = 64 << 20;
 /// Longest text line read, by default.
