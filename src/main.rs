@@ -86,7 +86,7 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
             .unwrap_or(usize::MAX)
             .max(1024),
         batch_rows: args.row_group_rows.max(1),
-        compression: args.compression.into(),
+        compression: args.compression,
         progress: !args.quiet,
         rules: match &args.rules {
             Some(p) => corvid::correlate::rules::Rules::from_file(p)?,

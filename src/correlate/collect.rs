@@ -48,6 +48,16 @@ pub struct Minute {
     pub time_taken_max: u64,
 }
 
+impl Minute {
+    /// Adds another count of the same site and minute.
+    fn add(&mut self, o: &Minute) {
+        self.requests += o.requests;
+        self.failed += o.failed;
+        self.time_taken_sum += o.time_taken_sum;
+        self.time_taken_max = self.time_taken_max.max(o.time_taken_max);
+    }
+}
+
 /// An HTTP.sys line with a signal reason, kept as plain values (keeping a filtered
 /// polars frame would pin the whole batch's string buffers).
 #[derive(Debug, Clone)]
@@ -160,8 +170,8 @@ impl Collected {
         }
         self.sites.extend(other.sites);
         self.app_pools.extend(other.app_pools);
-        for run in other.traffic {
-            self.add_traffic(Some(run));
+        for (k, m) in other.traffic {
+            self.traffic.entry(k).or_default().add(&m);
         }
         for (k, n) in other.httperr_minutes {
             *self.httperr_minutes.entry(k).or_default() += n;
@@ -290,8 +300,8 @@ impl Collected {
             let failed =
                 st.is_some_and(|v| v >= 500) || w.is_some_and(|v| BROKEN_WIN32.contains(&v));
             let key = (s.unwrap_or(-1), t.div_euclid(MINUTE));
-            if run.as_ref().is_some_and(|(k, _)| *k != key) {
-                self.add_traffic(run.take());
+            if let Some((k, m)) = run.take_if(|(k, _)| *k != key) {
+                self.traffic.entry(k).or_default().add(&m);
             }
             let (_, m) = run.get_or_insert_with(|| (key, Minute::default()));
             m.requests += 1;
@@ -338,18 +348,10 @@ impl Collected {
                 }
             }
         }
-        self.add_traffic(run);
-        Ok(())
-    }
-
-    fn add_traffic(&mut self, run: Option<((i64, i64), Minute)>) {
         if let Some((k, m)) = run {
-            let e = self.traffic.entry(k).or_default();
-            e.requests += m.requests;
-            e.failed += m.failed;
-            e.time_taken_sum += m.time_taken_sum;
-            e.time_taken_max = e.time_taken_max.max(m.time_taken_max);
+            self.traffic.entry(k).or_default().add(&m);
         }
+        Ok(())
     }
 
     fn keep_events(&mut self, df: &DataFrame) -> PolarsResult<()> {

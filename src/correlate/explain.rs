@@ -11,7 +11,7 @@ fn when(t: i64) -> String {
 
 /// "between A and B", or "at A" when both are the same second.
 fn between(a: i64, b: i64) -> String {
-    if a / 1_000_000 == b / 1_000_000 {
+    if a.div_euclid(1_000_000) == b.div_euclid(1_000_000) {
         format!("at {}", when(a))
     } else {
         format!("between {} and {}", when(a), when(b))

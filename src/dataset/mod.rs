@@ -55,8 +55,7 @@ impl Staging {
                 .unwrap_or_default();
             staged.retain(|p| p.extension().is_some_and(|e| e == "parquet"));
             if staged.is_empty() {
-                let w = PartWriter::new(self.dir.clone(), self.bundle_id.clone(), 0, self.codec);
-                staged.push(w.write_empty(id)?);
+                staged.push(self.part_writer(0).write_empty(id)?);
             }
             staged.sort();
             let dest_dir = self.root.join(name).join(&host_dir);

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 /// Compression of the dataset's pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Codec {
-    /// LZ4 (Parquet `LZ4_RAW`): fast to write, read by pyarrow, DuckDB, polars and Spark.
+    /// LZ4 (Parquet `LZ4_RAW`): the fastest to write; pyarrow, DuckDB and polars read it.
     #[default]
     Lz4,
     /// Zstandard at its default level: smaller files, slower to write.

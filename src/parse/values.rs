@@ -82,24 +82,19 @@ pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     // Runs of bytes that need no escape are copied whole; the escaped ones are ASCII,
     // so the slices between them stay on character boundaries.
-    let b = s.as_bytes();
     let mut start = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let esc = match c {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            c if c < 0x20 => "",
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        let esc: std::borrow::Cow<'static, str> = match c {
+            b'"' => "\\\"".into(),
+            b'\\' => "\\\\".into(),
+            b'\n' => "\\n".into(),
+            b'\r' => "\\r".into(),
+            b'\t' => "\\t".into(),
+            c if c < 0x20 => format!("\\u{c:04x}").into(),
             _ => continue,
         };
         out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            out.push_str(&format!("\\u{:04x}", c));
-        } else {
-            out.push_str(esc);
-        }
+        out.push_str(&esc);
         start = i + 1;
     }
     out.push_str(&s[start..]);
