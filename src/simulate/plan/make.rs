@@ -81,12 +81,7 @@ pub fn make(server: &Server, sc: &Scenario, requests_per_day: f64) -> Result<Pla
             let mut r = start + p.rng.range(1, pl.periodic_restart_s - 1) * SEC;
             while r < end - 30 * MIN {
                 if p.free(pool, r, r) {
-                    if pl.disallow_overlap {
-                        p.plan_recycle(pool, r, Some("time"));
-                    } else {
-                        p.harmless_recycle(pool, r, "time");
-                        p.reserve(pool, r, r + MIN);
-                    }
+                    configured_recycle(&mut p, pool, r, "time");
                 }
                 r += period;
             }
@@ -96,12 +91,7 @@ pub fn make(server: &Server, sc: &Scenario, requests_per_day: f64) -> Result<Pla
             while day + s * SEC < end - 30 * MIN {
                 let r = day + s * SEC;
                 if r > start && p.free(pool, r, r) {
-                    if pl.disallow_overlap {
-                        p.plan_recycle(pool, r, Some("schedule"));
-                    } else {
-                        p.harmless_recycle(pool, r, "schedule");
-                        p.reserve(pool, r, r + MIN);
-                    }
+                    configured_recycle(&mut p, pool, r, "schedule");
                 }
                 day += MICROS_PER_DAY;
             }
@@ -261,6 +251,17 @@ pub fn make(server: &Server, sc: &Scenario, requests_per_day: f64) -> Result<Pla
         }
     }
     Ok(plan)
+}
+
+/// A recycle the pool's configuration asks for (periodic or scheduled): harmful on a
+/// non-overlapped pool, harmless otherwise.
+fn configured_recycle(p: &mut Planner<'_>, pool: usize, r: i64, reason: &'static str) {
+    if p.server.pools[pool].disallow_overlap {
+        p.plan_recycle(pool, r, Some(reason));
+    } else {
+        p.harmless_recycle(pool, r, reason);
+        p.reserve(pool, r, r + MIN);
+    }
 }
 
 fn place(p: &mut Planner<'_>, kind: Kind, pool: usize, t: i64) {
