@@ -6,7 +6,9 @@ use crate::{Error, Result};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 /// Compression of the dataset's pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,10 +35,51 @@ impl Codec {
     }
 }
 
+/// Bytes buffered per part file before they go to the kernel. The Parquet writer
+/// writes each page header, page and footer field on its own: unbuffered, that was one
+/// `write` call per 230 input bytes (75,609 calls for a 17 MB bundle).
+const WRITE_BUFFER: usize = 1 << 20;
+
+/// A part file behind a buffer that the part writer flushes itself once the footer is
+/// written, so that a failed write (disk full) is an error rather than lost in a drop.
+/// The Parquet writer owns one handle; `Open` keeps the other.
+#[derive(Clone)]
+struct PartFile(Arc<Mutex<BufWriter<File>>>);
+
+impl PartFile {
+    fn new(file: File) -> Self {
+        PartFile(Arc::new(Mutex::new(BufWriter::with_capacity(
+            WRITE_BUFFER,
+            file,
+        ))))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BufWriter<File>> {
+        // A panic while writing leaves the file unusable anyway; its bytes are still
+        // there to flush or discard.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Write for PartFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.lock().write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.lock().write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.lock().flush()
+    }
+}
+
 struct Open {
     tmp: PathBuf,
     done: PathBuf,
-    writer: BatchedWriter<File>,
+    writer: BatchedWriter<PartFile>,
+    file: PartFile,
     rows: u64,
 }
 
@@ -83,7 +126,8 @@ impl PartWriter {
                 .map_err(|e| Error::output(dir.display().to_string(), e))?;
             let file =
                 File::create(&tmp).map_err(|e| Error::output(tmp.display().to_string(), e))?;
-            let writer = ParquetWriter::new(file)
+            let file = PartFile::new(file);
+            let writer = ParquetWriter::new(file.clone())
                 .with_compression(self.codec.parquet())
                 .with_key_value_metadata(Some(portable_arrow_schema(schema)))
                 .set_parallel(false)
@@ -95,6 +139,7 @@ impl PartWriter {
                     tmp,
                     done,
                     writer,
+                    file,
                     rows: 0,
                 },
             );
@@ -126,12 +171,13 @@ impl PartWriter {
                 let _ = std::fs::remove_file(&o.tmp);
                 continue;
             }
-            // Unbuffered file: a failed write (disk full) is an error here, not lost.
+            // The buffer is flushed here, so a failed write (disk full) is an error.
             let shown = o.tmp.display().to_string();
             let done = o
                 .writer
                 .finish()
                 .map_err(|e| Error::output(&shown, e))
+                .and_then(|_| o.file.clone().flush().map_err(|e| Error::output(&shown, e)))
                 .and_then(|_| {
                     std::fs::rename(&o.tmp, &o.done)
                         .map_err(|e| Error::output(o.done.display().to_string(), e))
