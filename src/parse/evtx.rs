@@ -8,11 +8,14 @@ use crate::parse::{Emit, ErrorReport};
 use crate::tables::events::{EventsRow, EventsTable};
 use crate::tables::lifecycle::{LifecycleRow, LifecycleTable};
 use crate::time::parse_rfc3339;
-use evtx::{EvtxParser, ParserSettings};
+use evtx::err::EvtxError;
+use evtx::{EvtxChunkData, EvtxParser, ParserSettings};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Counts and time range of one .evtx file.
 #[derive(Debug, Default, Clone)]
@@ -58,7 +61,7 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
         st.truncated = true;
     }
     let mut parser = match EvtxParser::from_read_seek(file) {
-        Ok(p) => p.with_configuration(settings),
+        Ok(p) => p.with_configuration(settings.clone()),
         Err(e) => {
             st.open_error = Some(format!("not a readable event log: {e}"));
             return st;
@@ -72,60 +75,77 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
     let mut events = EventsTable::with_capacity(emit.batch_rows().min(1 << 15));
     let mut life = LifecycleTable::with_capacity(256);
     let mut computers: BTreeMap<String, u64> = BTreeMap::new();
-    for item in parser.serialized_records(|r| r.and_then(|r| r.into_xml_bytes())) {
-        if emit.failed() || crate::progress::interrupted() {
+    let settings = Arc::new(settings);
+    let decode = |read: Vec<evtx::err::Result<EvtxChunkData>>| -> Vec<Vec<Decoded>> {
+        read.into_par_iter()
+            .map(|chunk| decode_chunk(chunk, &settings))
+            .collect()
+    };
+    // Makes the rows of decoded chunks in record order; false when reading must stop.
+    let mut consume = |decoded: Vec<Vec<Decoded>>| -> bool {
+        for item in decoded.into_iter().flatten() {
+            if emit.failed() || crate::progress::interrupted() {
+                return false;
+            }
+            let rec = match item {
+                Decoded::Record(rec) => rec,
+                Decoded::Failed(report) => {
+                    st.failures += 1;
+                    emit.error(report);
+                    continue;
+                }
+            };
+            let DecodedRecord {
+                ev,
+                time,
+                record_id,
+                recovered,
+                data_json,
+                life: lifecycle_row,
+            } = *rec;
+            st.records += 1;
+            if recovered {
+                st.recovered += 1;
+            }
+            if let Some(t) = time {
+                st.first_time = Some(st.first_time.map_or(t, |f| f.min(t)));
+                st.last_time = Some(st.last_time.map_or(t, |l| l.max(t)));
+            }
+            if let Some(c) = &ev.computer {
+                if let Some(n) = computers.get_mut(c) {
+                    *n += 1;
+                } else {
+                    computers.insert(c.clone(), 1);
+                }
+            }
+            push_event(
+                &mut events,
+                &ev,
+                data_json,
+                emit,
+                record_id,
+                time,
+                recovered,
+            );
+            if let Some(l) = lifecycle_row {
+                st.lifecycle += 1;
+                push_lifecycle(&mut life, &ev, &l, emit, record_id, time);
+            }
+            emit.flush(&mut events, false);
+            emit.flush(&mut life, false);
+        }
+        true
+    };
+    // Decoding (rendering and reading the XML) is most of the work and needs no order:
+    // a few chunks at a time decode on the pool, then this thread makes their rows.
+    // (Decoding the next chunks while making the rows of the last measured no faster.)
+    let mut chunks = parser.chunks();
+    let batch = 2 * rayon::current_num_threads();
+    loop {
+        let read: Vec<_> = chunks.by_ref().take(batch).collect();
+        if read.is_empty() || !consume(decode(read)) {
             break;
         }
-        let rec = match item {
-            Ok(r) => r,
-            Err(e) => {
-                st.failures += 1;
-                emit.error(damage_report(&e));
-                continue;
-            }
-        };
-        let ev = match parse_event_xml(&rec.data) {
-            Ok(ev) => ev,
-            Err(reason) => {
-                st.failures += 1;
-                emit.error(ErrorReport {
-                    line: None,
-                    record: Some(rec.event_record_id),
-                    offset: None,
-                    reason,
-                    raw: String::from_utf8_lossy(&rec.data).into_owned(),
-                });
-                continue;
-            }
-        };
-        st.records += 1;
-        if rec.recovered {
-            st.recovered += 1;
-        }
-        let time = ev
-            .system_time
-            .as_deref()
-            .and_then(parse_rfc3339)
-            .or_else(|| Some(rec.timestamp.as_microsecond()));
-        if let Some(t) = time {
-            st.first_time = Some(st.first_time.map_or(t, |f| f.min(t)));
-            st.last_time = Some(st.last_time.map_or(t, |l| l.max(t)));
-        }
-        if let Some(c) = &ev.computer {
-            if let Some(n) = computers.get_mut(c) {
-                *n += 1;
-            } else {
-                computers.insert(c.clone(), 1);
-            }
-        }
-        let record_id = ev.record_id.unwrap_or(rec.event_record_id as i64);
-        push_event(&mut events, &ev, emit, record_id, time, rec.recovered);
-        if let Some(l) = lifecycle::extract(&ev) {
-            st.lifecycle += 1;
-            push_lifecycle(&mut life, &ev, &l, emit, record_id, time);
-        }
-        emit.flush(&mut events, false);
-        emit.flush(&mut life, false);
     }
     emit.flush(&mut events, true);
     emit.flush(&mut life, true);
@@ -134,6 +154,104 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|(c, _)| c);
     st
+}
+
+/// One record, read and with what its rows need worked out, ready to push.
+struct DecodedRecord {
+    ev: Event,
+    /// `TimeCreated`, else the record header's time.
+    time: Option<i64>,
+    /// `EventRecordID`, else the record header's.
+    record_id: i64,
+    /// Carved from unallocated chunk space.
+    recovered: bool,
+    /// The `event_data` column.
+    data_json: Option<String>,
+    /// The `lifecycle` row, when the event matters to app pools.
+    life: Option<lifecycle::Lifecycle>,
+}
+
+impl DecodedRecord {
+    fn new(ev: Event, header_record_id: u64, header_time_us: i64, recovered: bool) -> Self {
+        DecodedRecord {
+            time: ev
+                .system_time
+                .as_deref()
+                .and_then(parse_rfc3339)
+                .or(Some(header_time_us)),
+            record_id: ev.record_id.unwrap_or(header_record_id as i64),
+            recovered,
+            data_json: ev.data_json(),
+            life: lifecycle::extract(&ev),
+            ev,
+        }
+    }
+}
+
+/// One record of a chunk, decoded, or why it could not be.
+enum Decoded {
+    Record(Box<DecodedRecord>),
+    Failed(ErrorReport),
+}
+
+/// Renders and reads every record of one chunk (any thread). A chunk that cannot be
+/// parsed is one failure; carved records that fail to render are dropped as noise, as
+/// the crate's own record iterator does.
+fn decode_chunk(
+    chunk: evtx::err::Result<EvtxChunkData>,
+    settings: &Arc<ParserSettings>,
+) -> Vec<Decoded> {
+    let mut data = match chunk {
+        Ok(d) => d,
+        Err(e) => return vec![Decoded::Failed(damage_report(&e))],
+    };
+    let number = data.number;
+    let mut chunk = match data.parse(Arc::clone(settings)) {
+        Ok(c) => c,
+        Err(e) => {
+            // Worded as the crate words a chunk it cannot read itself.
+            let n = number.map_or_else(|| "?".into(), |n| n.to_string());
+            return vec![Decoded::Failed(ErrorReport {
+                line: None,
+                record: None,
+                offset: number.map(|n| HEADER_BLOCK + n * CHUNK_BYTES),
+                reason: format!(
+                    "event log damage: Failed to parse chunk number {n}: {}",
+                    causes(&e)
+                ),
+                raw: String::new(),
+            })];
+        }
+    };
+    let mut out = Vec::new();
+    for record in chunk.iter() {
+        let recovered = record.as_ref().is_ok_and(|r| r.recovered);
+        let rendered = record.and_then(|r| r.into_xml_bytes());
+        let rec = match rendered {
+            Ok(r) => r,
+            Err(_) if recovered => continue,
+            Err(e) => {
+                out.push(Decoded::Failed(damage_report(&e)));
+                continue;
+            }
+        };
+        out.push(match parse_event_xml(&rec.data) {
+            Ok(ev) => Decoded::Record(Box::new(DecodedRecord::new(
+                ev,
+                rec.event_record_id,
+                rec.timestamp.as_microsecond(),
+                rec.recovered,
+            ))),
+            Err(reason) => Decoded::Failed(ErrorReport {
+                line: None,
+                record: Some(rec.event_record_id),
+                offset: None,
+                reason,
+                raw: String::from_utf8_lossy(&rec.data).into_owned(),
+            }),
+        });
+    }
+    out
 }
 
 const HEADER_BLOCK: u64 = 4096;
@@ -215,8 +333,8 @@ impl Seek for PaddedChunks {
 
 /// A parse error row for a chunk or record the crate could not read: where it is (record
 /// id, file offset) and the whole chain of causes.
-fn damage_report(e: &evtx::err::EvtxError) -> ErrorReport {
-    use evtx::err::EvtxError as E;
+fn damage_report(e: &EvtxError) -> ErrorReport {
+    use EvtxError as E;
     const HEADER: u64 = HEADER_BLOCK;
     const CHUNK: u64 = CHUNK_BYTES;
     let (record, offset) = match e {
@@ -227,31 +345,36 @@ fn damage_report(e: &evtx::err::EvtxError) -> ErrorReport {
         }
         _ => (None, None),
     };
-    let mut reason = format!("event log damage: {e}");
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        reason.push_str(": ");
-        reason.push_str(&c.to_string());
-        cause = c.source();
-    }
     ErrorReport {
         line: None,
         record,
         offset,
-        reason,
+        reason: format!("event log damage: {}", causes(e)),
         raw: String::new(),
     }
+}
+
+/// An error and the whole chain of its causes, joined by ": ".
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 fn push_event(
     t: &mut EventsTable,
     ev: &Event,
+    data: Option<String>,
     emit: &Emit<'_>,
     record_id: i64,
     time: Option<i64>,
     recovered: bool,
 ) {
-    let data = ev.data_json();
     let small = |v: Option<i64>| v.and_then(|v| i32::try_from(v).ok());
     t.push(&EventsRow {
         bundle_id: Some(emit.bundle_id),
