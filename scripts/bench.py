@@ -169,6 +169,8 @@ def count_records(evtx_dump, f: Path):
 
 
 def bench_evtx(args):
+    """Rows for both event logs together (the target) and for the larger one alone (one
+    file: only corvid's reading of chunks in parallel keeps both cores busy)."""
     work = Path(args.work) / "evtx"
     bundle, _, _ = simulate(args, work / "sim", ["--scenario", str(REPO / "scripts/bench-evtx.toml")])
     files = []
@@ -177,25 +179,28 @@ def bench_evtx(args):
             if n.endswith(".evtx"):
                 z.extract(n, work)
                 files.append(work / n)
-    records = sum(count_records(args.evtx_dump, f) for f in files)
-    size = sum(f.stat().st_size for f in files)
-    dump, corv = [], []
+    largest = max(files, key=lambda f: f.stat().st_size)
+    rows = []
     out = work / "out"
-    for _ in range(args.runs):
-        one = [run([args.evtx_dump, "-o", "jsonl", str(f)], capture=False) for f in files]
-        dump.append({"wall": sum(r["wall"] for r in one), "cpu": sum(r["cpu"] for r in one),
-                     "rss": max(r["rss"] for r in one)})
-        fresh(out)
-        r = run([args.corvid, "analyze", *map(str, files), "-o", str(out), "--quiet", "--timings"])
-        r["read"] = corvid_timings(r["stderr"]).get("read", r["wall"])
-        corv.append(r)
-    row = {"records": records, "bytes": size,
-           "dump": median(dump, "wall"), "dump_cpu": median(dump, "cpu"),
-           "corvid": median(corv, "wall"), "corvid_cpu": median(corv, "cpu"),
-           "corvid_read": median(corv, "read")}
+    for label, group in (("both", files), (f"{largest.name} alone", [largest])):
+        records = sum(count_records(args.evtx_dump, f) for f in group)
+        size = sum(f.stat().st_size for f in group)
+        dump, corv = [], []
+        for _ in range(args.runs):
+            one = [run([args.evtx_dump, "-o", "jsonl", str(f)], capture=False) for f in group]
+            dump.append({"wall": sum(r["wall"] for r in one), "cpu": sum(r["cpu"] for r in one),
+                         "rss": max(r["rss"] for r in one)})
+            fresh(out)
+            r = run([args.corvid, "analyze", *map(str, group), "-o", str(out), "--quiet", "--timings"])
+            r["read"] = corvid_timings(r["stderr"]).get("read", r["wall"])
+            corv.append(r)
+        rows.append({"files": label, "records": records, "bytes": size,
+                     "dump": median(dump, "wall"), "dump_cpu": median(dump, "cpu"),
+                     "corvid": median(corv, "wall"), "corvid_cpu": median(corv, "cpu"),
+                     "corvid_read": median(corv, "read")})
     if not args.keep:
         fresh(work)
-    return row
+    return rows
 
 
 def profile(args, gb: float):
@@ -283,15 +288,17 @@ def report(args, rows, ev, prof):
     if ev:
         L += ["", "## EVTX: `evtx_dump -o jsonl` against corvid on the same .evtx files", "",
               "The event logs of `corvid simulate --scenario scripts/bench-evtx.toml` (System.evtx and "
-              "Application.evtx). evtx_dump runs once per file with its default threads; corvid reads both files "
+              "Application.evtx). evtx_dump runs once per file with its default threads; corvid reads the files "
               "into `events` and `lifecycle` (Parquet) and correlates. *corvid read s* is the reading phase alone "
-              "(`--timings`: records to Parquet, without correlation and report).", "",
-              "| records | MB | evtx_dump s | evtx_dump CPU s | evtx_dump records/s | corvid s | corvid CPU s | corvid records/s | corvid read s | read records/s | ratio |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
-        L.append(f"| {ev['records']:,} | {ev['bytes']/mb:.1f} | {ev['dump']:.2f} | {ev['dump_cpu']:.2f} | "
-                 f"{ev['records']/ev['dump']:,.0f} | {ev['corvid']:.2f} | {ev['corvid_cpu']:.2f} | "
-                 f"{ev['records']/ev['corvid']:,.0f} | {ev['corvid_read']:.2f} | {ev['records']/ev['corvid_read']:,.0f} | "
-                 f"{ev['dump']/ev['corvid']:.2f}x |")
+              "(`--timings`: records to Parquet, without correlation and report). The target is the first row; "
+              "the second is the larger file alone, which corvid reads a few chunks at a time on both threads.", "",
+              "| files | records | MB | evtx_dump s | evtx_dump CPU s | evtx_dump records/s | corvid s | corvid CPU s | corvid records/s | corvid read s | read records/s | ratio |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for e in ev:
+            L.append(f"| {e['files']} | {e['records']:,} | {e['bytes']/mb:.1f} | {e['dump']:.2f} | {e['dump_cpu']:.2f} | "
+                     f"{e['records']/e['dump']:,.0f} | {e['corvid']:.2f} | {e['corvid_cpu']:.2f} | "
+                     f"{e['records']/e['corvid']:,.0f} | {e['corvid_read']:.2f} | {e['records']/e['corvid_read']:,.0f} | "
+                     f"{e['dump']/e['corvid']:.2f}x |")
     # Targets.
     e2e = max(r["corvid"] / r["unzip"] for r in rows)
     duck = min(r["duckdb"] / r["corvid_dir"] for r in rows)
@@ -304,7 +311,7 @@ def report(args, rows, ev, prof):
           f"| end to end at most {TARGETS['e2e']}x `unzip -p` | worst {e2e:.2f}x | {verdict(e2e <= TARGETS['e2e'])} |",
           f"| W3C to Parquet at least {TARGETS['duckdb']:.0f}x faster than DuckDB | worst {duck:.2f}x | {verdict(duck >= TARGETS['duckdb'])} |"]
     if ev:
-        rate = ev["dump"] / ev["corvid"]
+        rate = ev[0]["dump"] / ev[0]["corvid"]
         L.append(f"| EVTX records/s at least evtx_dump's | {rate:.2f}x | {verdict(rate >= 1)} |")
     L.append(f"| peak RSS under {TARGETS['rss_mb']:.0f} MB at {big['raw']/1e9:.1f} GB | {big['corvid_rss']:,.0f} MB | {verdict(big['corvid_rss'] < TARGETS['rss_mb'])} |")
     if one and one is not big:
