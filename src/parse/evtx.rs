@@ -72,88 +72,104 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
         st.notes
             .push("header marks the log dirty (not closed cleanly)".into());
     }
-    let mut events = EventsTable::with_capacity(emit.batch_rows().min(1 << 15));
-    let mut life = LifecycleTable::with_capacity(256);
-    let mut computers: BTreeMap<String, u64> = BTreeMap::new();
     let settings = Arc::new(settings);
-    let decode = |read: Vec<evtx::err::Result<EvtxChunkData>>| -> Vec<Vec<Decoded>> {
-        read.into_par_iter()
+    let mut rows = FileRows::new(emit.batch_rows());
+    // Decoding (rendering and reading the XML) is most of the work and needs no order:
+    // a few chunks at a time decode on the pool, then this thread makes their rows in
+    // record order. (Decoding the next chunks while making the rows of the last
+    // measured no faster.)
+    let mut chunks = parser.chunks();
+    let batch = 2 * rayon::current_num_threads();
+    'file: loop {
+        let read: Vec<_> = chunks.by_ref().take(batch).collect();
+        if read.is_empty() {
+            break;
+        }
+        let decoded: Vec<Vec<Decoded>> = read
+            .into_par_iter()
             .map(|chunk| decode_chunk(chunk, &settings))
-            .collect()
-    };
-    // Makes the rows of decoded chunks in record order; false when reading must stop.
-    let mut consume = |decoded: Vec<Vec<Decoded>>| -> bool {
+            .collect();
         for item in decoded.into_iter().flatten() {
             if emit.failed() || crate::progress::interrupted() {
-                return false;
+                break 'file;
             }
-            let rec = match item {
-                Decoded::Record(rec) => rec,
+            match item {
+                Decoded::Record(rec) => rows.push(*rec, &mut st, emit),
                 Decoded::Failed(report) => {
                     st.failures += 1;
                     emit.error(report);
-                    continue;
-                }
-            };
-            let DecodedRecord {
-                ev,
-                time,
-                record_id,
-                recovered,
-                data_json,
-                life: lifecycle_row,
-            } = *rec;
-            st.records += 1;
-            if recovered {
-                st.recovered += 1;
-            }
-            if let Some(t) = time {
-                st.first_time = Some(st.first_time.map_or(t, |f| f.min(t)));
-                st.last_time = Some(st.last_time.map_or(t, |l| l.max(t)));
-            }
-            if let Some(c) = &ev.computer {
-                if let Some(n) = computers.get_mut(c) {
-                    *n += 1;
-                } else {
-                    computers.insert(c.clone(), 1);
                 }
             }
-            push_event(
-                &mut events,
-                &ev,
-                data_json,
-                emit,
-                record_id,
-                time,
-                recovered,
-            );
-            if let Some(l) = lifecycle_row {
-                st.lifecycle += 1;
-                push_lifecycle(&mut life, &ev, &l, emit, record_id, time);
-            }
-            emit.flush(&mut events, false);
-            emit.flush(&mut life, false);
-        }
-        true
-    };
-    // Decoding (rendering and reading the XML) is most of the work and needs no order:
-    // a few chunks at a time decode on the pool, then this thread makes their rows.
-    // (Decoding the next chunks while making the rows of the last measured no faster.)
-    let mut chunks = parser.chunks();
-    let batch = 2 * rayon::current_num_threads();
-    loop {
-        let read: Vec<_> = chunks.by_ref().take(batch).collect();
-        if read.is_empty() || !consume(decode(read)) {
-            break;
         }
     }
-    emit.flush(&mut events, true);
-    emit.flush(&mut life, true);
-    st.computer = computers
+    emit.flush(&mut rows.events, true);
+    emit.flush(&mut rows.life, true);
+    st.computer = rows
+        .computers
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|(c, _)| c);
     st
+}
+
+/// The rows of one file, made in record order.
+struct FileRows {
+    events: EventsTable,
+    life: LifecycleTable,
+    /// Records per `Computer`, for the file's most frequent one.
+    computers: BTreeMap<String, u64>,
+}
+
+impl FileRows {
+    fn new(batch_rows: usize) -> Self {
+        FileRows {
+            events: EventsTable::with_capacity(batch_rows.min(1 << 15)),
+            life: LifecycleTable::with_capacity(256),
+            computers: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one record's rows and counts it in `st`; full batches go to `emit`.
+    fn push(&mut self, rec: DecodedRecord, st: &mut EvtxStats, emit: &mut Emit<'_>) {
+        let DecodedRecord {
+            ev,
+            time,
+            record_id,
+            recovered,
+            data_json,
+            life,
+        } = rec;
+        st.records += 1;
+        if recovered {
+            st.recovered += 1;
+        }
+        if let Some(t) = time {
+            st.first_time = Some(st.first_time.map_or(t, |f| f.min(t)));
+            st.last_time = Some(st.last_time.map_or(t, |l| l.max(t)));
+        }
+        if let Some(c) = &ev.computer {
+            if let Some(n) = self.computers.get_mut(c) {
+                *n += 1;
+            } else {
+                self.computers.insert(c.clone(), 1);
+            }
+        }
+        push_event(
+            &mut self.events,
+            &ev,
+            data_json,
+            emit,
+            record_id,
+            time,
+            recovered,
+        );
+        if let Some(l) = life {
+            st.lifecycle += 1;
+            push_lifecycle(&mut self.life, &ev, &l, emit, record_id, time);
+        }
+        emit.flush(&mut self.events, false);
+        emit.flush(&mut self.life, false);
+    }
 }
 
 /// One record, read and with what its rows need worked out, ready to push.
