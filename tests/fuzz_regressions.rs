@@ -47,3 +47,9 @@ fn bundle_inputs() {
 fn appconfig_inputs() {
     replay("appconfig", corvid::fuzz::appconfig);
 }
+
+#[test]
+fn zip_inputs() {
+    // The bundle target's inputs are zips too: the walker alone must take them all.
+    replay("bundle", corvid::fuzz::zip);
+}
