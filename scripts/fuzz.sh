@@ -11,7 +11,8 @@
 # the limits; hundreds of times faster per input than bundle), appconfig
 # (applicationHost.config). zip shares bundle's seeds and regression inputs. Seeds come from ../shared/corpus, samples/ and
 # tests/fixtures. A crash is saved under fuzz/artifacts/<target>/; turn it into a
-# regression input under tests/fuzz_inputs/<target>/ (replayed by tests/fuzz_regressions.rs).
+# regression input under tests/fuzz_inputs/<target>/ (replayed by tests/fuzz_regressions.rs;
+# a zip crash goes under tests/fuzz_inputs/bundle/, which both zip and bundle replay).
 #
 # The toolchain here is stable; libFuzzer's instrumentation needs nightly flags, which
 # RUSTC_BOOTSTRAP=1 allows. The build has its own target folder (other RUSTFLAGS).

@@ -59,31 +59,55 @@ fn fuzz_limits() -> Limits {
     }
 }
 
-/// Names in `dir` other than `in` and `out`: anything written outside the output folder.
-fn written_outside(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("list temp dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "in" && n != "out")
-        .collect();
-    names.sort();
-    names
+/// A fresh folder with the input written as `in/bundle.zip`; `out/` is the only place
+/// corvid may write to.
+struct Sandbox {
+    dir: tempfile::TempDir,
+    input: std::path::PathBuf,
+    out: std::path::PathBuf,
+}
+
+impl Sandbox {
+    fn new(data: &[u8]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let input = dir.path().join("in").join("bundle.zip");
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(dir.path().join("in")).expect("input folder");
+        std::fs::write(&input, data).expect("write input");
+        Sandbox { dir, input, out }
+    }
+
+    /// Nothing was written outside `out/`, nor next to the input.
+    fn check(&self) {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .expect("list temp dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "in" && n != "out")
+            .collect();
+        names.sort();
+        assert!(
+            names.is_empty(),
+            "written outside the output folder: {names:?}"
+        );
+        let inputs = std::fs::read_dir(self.dir.path().join("in"))
+            .expect("list input")
+            .count();
+        assert_eq!(inputs, 1, "written into the input folder");
+    }
 }
 
 /// The bundle walker alone (zip, nested zips, salvage of damaged zips): every entry
-/// listed is read to its end and copied out as a local file, through the limits. No
+/// listed is read to its end and as a local file (a zip member is copied out, a loose
+/// file is read in place), through the limits. No
 /// entry may give more bytes than the entry limit, and nothing may be written outside
 /// the output folder. Hundreds of times cheaper per input than [`bundle`], so the
 /// fuzzer gets much deeper into the zip reading.
 pub fn zip(data: &[u8]) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("in").join("bundle.zip");
-    let out = dir.path().join("out");
-    std::fs::create_dir_all(dir.path().join("in")).expect("input folder");
-    std::fs::create_dir_all(&out).expect("output folder");
-    std::fs::write(&input, data).expect("write input");
+    let sandbox = Sandbox::new(data);
+    let (input, out) = (&sandbox.input, &sandbox.out);
+    std::fs::create_dir_all(out).expect("output folder");
     let limits = fuzz_limits();
-    if let Ok(bundles) = crate::bundle::open_inputs(std::slice::from_ref(&input), &limits, &out) {
+    if let Ok(bundles) = crate::bundle::open_inputs(std::slice::from_ref(input), &limits, out) {
         for b in &bundles {
             for e in &b.entries {
                 if let Ok(Ok(n)) =
@@ -94,9 +118,9 @@ pub fn zip(data: &[u8]) {
                 // A loose file is read in place; a zip member is copied into the
                 // output folder, no bigger than the entry limit.
                 if let Ok(local) = e.local_file(&limits) {
-                    if local.path != input {
+                    if local.path != *input {
                         assert!(
-                            local.path.starts_with(&out),
+                            local.path.starts_with(out),
                             "copy outside the output folder: {}",
                             local.path.display()
                         );
@@ -111,27 +135,16 @@ pub fn zip(data: &[u8]) {
             }
         }
     }
-    assert_eq!(
-        written_outside(dir.path()),
-        Vec::<String>::new(),
-        "written outside the output folder"
-    );
-    let inputs = std::fs::read_dir(dir.path().join("in"))
-        .expect("list input")
-        .count();
-    assert_eq!(inputs, 1, "written into the input folder");
+    sandbox.check();
 }
 
 /// A bundle analyzed end to end: the input is written as `in/bundle.zip` in a fresh
 /// folder and analyzed into `out/`; nothing may appear anywhere else.
 pub fn bundle(data: &[u8]) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("in").join("bundle.zip");
-    std::fs::create_dir_all(dir.path().join("in")).expect("input folder");
-    std::fs::write(&input, data).expect("write input");
+    let sandbox = Sandbox::new(data);
     let opts = Options {
-        inputs: vec![input],
-        out: dir.path().join("out"),
+        inputs: vec![sandbox.input.clone()],
+        out: sandbox.out.clone(),
         limits: fuzz_limits(),
         max_line: 4096,
         batch_rows: 64,
@@ -140,15 +153,7 @@ pub fn bundle(data: &[u8]) {
         rules: Default::default(),
     };
     let _ = analyze::run(&opts);
-    assert_eq!(
-        written_outside(dir.path()),
-        Vec::<String>::new(),
-        "written outside the output folder"
-    );
-    let inputs = std::fs::read_dir(dir.path().join("in"))
-        .expect("list input")
-        .count();
-    assert_eq!(inputs, 1, "written into the input folder");
+    sandbox.check();
 }
 
 /// applicationHost.config through the XML reader and the model.

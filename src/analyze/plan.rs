@@ -1,12 +1,12 @@
 //! Groups a bundle's entries into tasks: an event log alone (the heavy parse), a large
 //! text log alone, runs of small text logs of the same kind together up to a fixed size
-//! (fewer, larger part files). Grouping depends only on the entries, so the output is
+//! (fewer part files for a bundle of many small logs). Grouping depends only on the entries, so the output is
 //! the same on every machine.
 
 use crate::bundle::Entry;
 use crate::parse::classify::{Classified, Kind};
 
-/// Text logs smaller than this are grouped into tasks of about this many bytes; larger
+/// Text logs smaller than this are grouped until a group reaches this many bytes; larger
 /// ones are tasks of their own. Small enough that the pool's threads finish together:
 /// with 32 MiB groups, a 63 MB log joined to two small ones made a 70 MB task, and at
 /// 0.27 GB one thread still worked 5 % after the other had finished.
