@@ -1,7 +1,7 @@
 //! Groups a bundle's entries into tasks: an event log alone (the heavy parse), a large
 //! text log alone, runs of small text logs of the same kind together up to a fixed size
-//! (fewer part files for a bundle of many small logs). Grouping depends only on the entries, so the output is
-//! the same on every machine.
+//! (fewer part files for a bundle of many small logs). Grouping depends only on the
+//! entries, so the output is the same on every machine.
 
 use crate::bundle::Entry;
 use crate::parse::classify::{Classified, Kind};

@@ -83,6 +83,23 @@ struct Open {
     rows: u64,
 }
 
+impl Open {
+    /// Removes the unfinished file; the bytes still buffered are dropped, not written.
+    fn discard(self) {
+        let Open {
+            tmp, writer, file, ..
+        } = self;
+        drop(writer);
+        if let Ok(buffered) = Arc::try_unwrap(file.0) {
+            let _ = buffered
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .into_parts();
+        }
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
 /// The file's Arrow schema with plain (large) UTF-8 strings instead of string views:
 /// string views need pyarrow 16+ and trip pandas when it merges hive partitions.
 fn portable_arrow_schema(schema: &Schema) -> KeyValueMetadata {
@@ -166,9 +183,9 @@ impl PartWriter {
     pub fn finish(mut self) -> Result<BTreeMap<TableId, u64>> {
         let mut rows = BTreeMap::new();
         let mut result = Ok(());
-        for (table, o) in std::mem::take(&mut self.open) {
+        for (table, mut o) in std::mem::take(&mut self.open) {
             if result.is_err() {
-                let _ = std::fs::remove_file(&o.tmp);
+                o.discard();
                 continue;
             }
             // The buffer is flushed here, so a failed write (disk full) is an error.
@@ -177,7 +194,7 @@ impl PartWriter {
                 .writer
                 .finish()
                 .map_err(|e| Error::output(&shown, e))
-                .and_then(|_| o.file.clone().flush().map_err(|e| Error::output(&shown, e)))
+                .and_then(|_| o.file.flush().map_err(|e| Error::output(&shown, e)))
                 .and_then(|_| {
                     std::fs::rename(&o.tmp, &o.done)
                         .map_err(|e| Error::output(o.done.display().to_string(), e))
@@ -187,7 +204,7 @@ impl PartWriter {
                     rows.insert(table, o.rows);
                 }
                 Err(e) => {
-                    let _ = std::fs::remove_file(&o.tmp);
+                    o.discard();
                     result = Err(e);
                 }
             }
@@ -210,7 +227,7 @@ impl FrameSink for PartWriter {
 impl Drop for PartWriter {
     fn drop(&mut self) {
         for (_, o) in std::mem::take(&mut self.open) {
-            let _ = std::fs::remove_file(&o.tmp);
+            o.discard();
         }
     }
 }
