@@ -8,7 +8,7 @@ use crate::parse::utf16::Utf16Reader;
 use crate::parse::w3c::W3cStats;
 use crate::parse::{access, appconfig, evtx, httperr, Emit};
 use crate::progress::{Counting, Progress};
-use crate::tables::FrameSink;
+use crate::tables::BatchSink;
 use crate::{Error, Result};
 use std::io::Read;
 
@@ -113,7 +113,7 @@ pub(super) fn read_entry(
     entry: &Entry,
     class: &Classified,
     opts: &Options,
-    sink: &mut dyn FrameSink,
+    sink: &mut dyn BatchSink,
     progress: &Progress,
 ) -> Result<SourceInfo> {
     let mut emit = Emit::new(&bundle.id, &entry.path, sink, opts.batch_rows);

@@ -3,7 +3,7 @@
 use crate::correlate::model::Findings;
 use crate::tables::incident_evidence::{IncidentEvidenceRow, IncidentEvidenceTable};
 use crate::tables::incidents::{IncidentsRow, IncidentsTable};
-use crate::tables::{Builder, FrameSink};
+use crate::tables::BatchSink;
 use crate::Result;
 
 fn micros(t: &str) -> Option<i64> {
@@ -11,7 +11,7 @@ fn micros(t: &str) -> Option<i64> {
 }
 
 /// Puts both tables into `sink`.
-pub fn write(f: &Findings, sink: &mut dyn FrameSink) -> Result<()> {
+pub fn write(f: &Findings, sink: &mut dyn BatchSink) -> Result<()> {
     let mut inc = IncidentsTable::with_capacity(f.incidents.len());
     let mut ev = IncidentEvidenceTable::with_capacity(f.incidents.len() * 8);
     let mut by_time: Vec<&crate::correlate::model::Incident> = f.incidents.iter().collect();
@@ -73,10 +73,10 @@ pub fn write(f: &Findings, sink: &mut dyn FrameSink) -> Result<()> {
         }
     }
     if !inc.is_empty() {
-        sink.put(<IncidentsTable as Builder>::ID, inc.take())?;
+        sink.put(inc.take())?;
     }
     if !ev.is_empty() {
-        sink.put(<IncidentEvidenceTable as Builder>::ID, ev.take())?;
+        sink.put(ev.take())?;
     }
     Ok(())
 }

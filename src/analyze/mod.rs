@@ -19,7 +19,7 @@ use crate::dataset::Staging;
 use crate::parse::classify::{self, Classified};
 use crate::progress::{self, Progress};
 use crate::tables::sources::{SourcesRow, SourcesTable};
-use crate::tables::{Builder, FrameSink, TableId};
+use crate::tables::{BatchSink, TableId};
 use crate::{Error, Result};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -199,7 +199,7 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     for s in &sources {
         table.push(&s.row(&bundle.id, &bundle.label));
     }
-    writer.put(<SourcesTable as Builder>::ID, table.take())?;
+    writer.put(table.take())?;
     // Correlation, and its tables.
     let refs: Vec<SourceRef> = sources
         .iter()

@@ -3,7 +3,7 @@
 //! long, per-minute traffic per site, HTTP.sys lines per minute per pool and class, and
 //! the time range of each event log. Bounded by what is interesting, not by input size.
 
-use crate::tables::{FrameSink, TableId};
+use crate::tables::{Batch, BatchSink, TableId};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -194,22 +194,18 @@ impl Collected {
         }
     }
 
-    fn keep_httperr(&mut self, df: &DataFrame) -> PolarsResult<()> {
-        let time = df
-            .column("time")?
-            .as_materialized_series()
-            .to_physical_repr();
-        let time = time.i64()?;
-        let reason = df.column("reason")?.str()?;
-        let class = df.column("reason_class")?.str()?;
-        let queue = df.column("queue")?.str()?;
-        let site = df.column("site_id")?.i64()?;
-        let status = df.column("sc_status")?.i32()?;
-        let method = df.column("cs_method")?.str()?;
-        let uri = df.column("cs_uri")?.str()?;
-        let client = df.column("c_ip")?.str()?;
-        let file = df.column("source_file")?.str()?;
-        let line = df.column("source_line")?.i64()?;
+    fn keep_httperr(&mut self, b: &Batch) {
+        let time = b.ints("time");
+        let reason = b.strs("reason");
+        let class = b.strs("reason_class");
+        let queue = b.strs("queue");
+        let site = b.ints("site_id");
+        let status = b.ints("sc_status");
+        let method = b.strs("cs_method");
+        let uri = b.strs("cs_uri");
+        let client = b.strs("c_ip");
+        let file = b.strs("source_file");
+        let line = b.ints("source_line");
         let cols = time
             .iter()
             .zip(reason.iter())
@@ -232,7 +228,6 @@ impl Collected {
                 continue;
             };
             self.second(t);
-            let st = st.map(i64::from);
             let k = (q.map(str::to_string), s, r.to_string(), st);
             if let Some(&at) = self.open_lines.get(&k) {
                 self.httperr[at].count += 1;
@@ -256,37 +251,19 @@ impl Collected {
                 count: 1,
             });
         }
-        Ok(())
     }
 
-    fn keep_requests(&mut self, df: &DataFrame) -> PolarsResult<()> {
-        let col = |n: &str| -> PolarsResult<Series> {
-            df.column(n)?
-                .as_materialized_series()
-                .to_physical_repr()
-                .cast(&DataType::Int64)
-        };
-        let (time, start, site, status, win32, taken, line) = (
-            col("time")?,
-            col("start_time")?,
-            col("site_id")?,
-            col("sc_status")?,
-            col("sc_win32_status")?,
-            col("time_taken_ms")?,
-            col("source_line")?,
-        );
-        let (time, start, site, status, win32, taken, line) = (
-            time.i64()?,
-            start.i64()?,
-            site.i64()?,
-            status.i64()?,
-            win32.i64()?,
-            taken.i64()?,
-            line.i64()?,
-        );
-        let method = df.column("cs_method")?.str()?;
-        let stem = df.column("cs_uri_stem")?.str()?;
-        let file = df.column("source_file")?.str()?;
+    fn keep_requests(&mut self, b: &Batch) {
+        let time = b.ints("time");
+        let start = b.ints("start_time");
+        let site = b.ints("site_id");
+        let status = b.ints("sc_status");
+        let win32 = b.ints("sc_win32_status");
+        let taken = b.ints("time_taken_ms");
+        let line = b.ints("source_line");
+        let method = b.strs("cs_method");
+        let stem = b.strs("cs_uri_stem");
+        let file = b.strs("source_file");
         let rows = time
             .iter()
             .zip(site.iter())
@@ -351,16 +328,11 @@ impl Collected {
         if let Some((k, m)) = run {
             self.traffic.entry(k).or_default().add(&m);
         }
-        Ok(())
     }
 
-    fn keep_events(&mut self, df: &DataFrame) -> PolarsResult<()> {
-        let time = df
-            .column("time")?
-            .as_materialized_series()
-            .to_physical_repr();
-        let time = time.i64()?;
-        let channel = df.column("channel")?.str()?;
+    fn keep_events(&mut self, b: &Batch) {
+        let time = b.ints("time");
+        let channel = b.strs("channel");
         for (t, c) in time.iter().zip(channel.iter()) {
             if let Some(t) = t {
                 let e = self
@@ -372,38 +344,34 @@ impl Collected {
                 e.2 += 1;
             }
         }
-        Ok(())
     }
 
     /// Looks at one batch of a table.
-    pub fn take(&mut self, table: TableId, frame: &DataFrame) -> PolarsResult<()> {
-        match table {
-            TableId::Lifecycle => self.lifecycle.push(frame.clone()),
-            TableId::Httperr => self.keep_httperr(frame)?,
-            TableId::Requests => self.keep_requests(frame)?,
-            TableId::Events => self.keep_events(frame)?,
-            TableId::Sites => self.sites.push(frame.clone()),
-            TableId::AppPools => self.app_pools.push(frame.clone()),
+    pub fn take(&mut self, batch: &Batch) {
+        match batch.table() {
+            TableId::Lifecycle => self.lifecycle.push(batch.to_frame()),
+            TableId::Httperr => self.keep_httperr(batch),
+            TableId::Requests => self.keep_requests(batch),
+            TableId::Events => self.keep_events(batch),
+            TableId::Sites => self.sites.push(batch.to_frame()),
+            TableId::AppPools => self.app_pools.push(batch.to_frame()),
             _ => {}
         }
-        Ok(())
     }
 }
 
 /// A sink that writes batches on and keeps what correlation needs.
-pub struct Tee<'a, S: FrameSink> {
+pub struct Tee<'a, S: BatchSink> {
     /// Where batches go.
     pub inner: &'a mut S,
     /// What is kept.
     pub collected: Collected,
 }
 
-impl<S: FrameSink> FrameSink for Tee<'_, S> {
-    fn put(&mut self, table: TableId, frame: DataFrame) -> crate::Result<()> {
-        self.collected
-            .take(table, &frame)
-            .map_err(|e| crate::Error::output("correlation inputs", e))?;
-        self.inner.put(table, frame)
+impl<S: BatchSink> BatchSink for Tee<'_, S> {
+    fn put(&mut self, batch: Batch) -> crate::Result<()> {
+        self.collected.take(&batch);
+        self.inner.put(batch)
     }
 }
 

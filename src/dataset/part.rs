@@ -1,9 +1,16 @@
 //! One task's part files: a Parquet file per table the task writes rows to, written
 //! batch by batch under a temporary name and renamed when finished.
 
-use crate::tables::{FrameSink, TableId};
+use crate::tables::{Batch, BatchSink, TableId};
 use crate::{Error, Result};
-use polars::prelude::*;
+use polars::prelude::{CompatLevel, Field, Schema, SchemaExt};
+use polars_arrow::array::DictionaryArray;
+use polars_arrow::datatypes::{ArrowDataType, ArrowSchema};
+use polars_arrow::record_batch::RecordBatchT;
+use polars_parquet::write::{
+    get_dtype_encoding, row_group_iter, schema_to_metadata_key, CompressionOptions, Encoding,
+    FileWriter, StatisticsOptions, Version, WriteOptions, ZstdLevel,
+};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -25,12 +32,12 @@ pub enum Codec {
 }
 
 impl Codec {
-    fn parquet(self) -> ParquetCompression {
+    fn parquet(self) -> CompressionOptions {
         match self {
-            Codec::Lz4 => ParquetCompression::Lz4Raw,
-            Codec::Zstd => ParquetCompression::Zstd(None),
-            Codec::Snappy => ParquetCompression::Snappy,
-            Codec::None => ParquetCompression::Uncompressed,
+            Codec::Lz4 => CompressionOptions::Lz4Raw,
+            Codec::Zstd => CompressionOptions::Zstd(None::<ZstdLevel>),
+            Codec::Snappy => CompressionOptions::Snappy,
+            Codec::None => CompressionOptions::Uncompressed,
         }
     }
 }
@@ -78,7 +85,8 @@ impl Write for PartFile {
 struct Open {
     tmp: PathBuf,
     done: PathBuf,
-    writer: BatchedWriter<PartFile>,
+    writer: FileWriter<PartFile>,
+    schema: Arc<ArrowSchema>,
     file: PartFile,
     rows: u64,
 }
@@ -100,13 +108,46 @@ impl Open {
     }
 }
 
-/// The file's Arrow schema with plain (large) UTF-8 strings instead of string views:
-/// string views need pyarrow 16+ and trip pandas when it merges hive partitions.
-fn portable_arrow_schema(schema: &Schema) -> KeyValueMetadata {
-    let arrow = schema.to_arrow(CompatLevel::oldest());
-    KeyValueMetadata::Static(vec![polars_parquet::arrow::write::schema_to_metadata_key(
-        &arrow,
-    )])
+/// The table's Arrow schema as the files declare it: plain (large) UTF-8 strings, not
+/// string views (pyarrow 16+ only, and they trip pandas when it merges hive partitions)
+/// and not dictionaries (readers would hand out categoricals), whatever the pages hold.
+fn arrow_schema(table: TableId) -> ArrowSchema {
+    let schema: Schema = table
+        .def()
+        .columns
+        .iter()
+        .map(|c| Field::new(c.name.into(), c.kind.dtype()))
+        .collect();
+    schema.to_arrow(CompatLevel::oldest())
+}
+
+/// What the pages of the table's files are written with: statistics, as polars writes
+/// them, in the most widely read page format.
+fn write_options(codec: Codec) -> WriteOptions {
+    WriteOptions {
+        statistics: StatisticsOptions::default(),
+        version: Version::V1,
+        compression: codec.parquet(),
+        data_page_size: None,
+    }
+}
+
+/// How each column of `batch` is encoded: dictionaries as dictionaries, strings a
+/// builder left plain (nearly all distinct) as plain, the rest as the writer chooses.
+fn encodings(batch: &Batch) -> Vec<Vec<Encoding>> {
+    batch
+        .arrays()
+        .iter()
+        .map(|a| {
+            if a.as_any().is::<DictionaryArray<u32>>() {
+                vec![Encoding::RleDictionary]
+            } else if *a.dtype() == ArrowDataType::LargeUtf8 {
+                vec![Encoding::Plain]
+            } else {
+                get_dtype_encoding(a.dtype())
+            }
+        })
+        .collect()
 }
 
 /// Writes the part files of one task.
@@ -135,7 +176,7 @@ impl PartWriter {
         (dir.join(format!("{name}.tmp")), dir.join(name))
     }
 
-    fn open(&mut self, table: TableId, schema: &Schema) -> Result<&mut Open> {
+    fn open(&mut self, table: TableId) -> Result<&mut Open> {
         if !self.open.contains_key(&table) {
             let (tmp, done) = self.paths(table);
             let dir = tmp.parent().expect("part paths have a folder");
@@ -144,18 +185,17 @@ impl PartWriter {
             let file =
                 File::create(&tmp).map_err(|e| Error::output(tmp.display().to_string(), e))?;
             let file = PartFile::new(file);
-            let writer = ParquetWriter::new(file.clone())
-                .with_compression(self.codec.parquet())
-                .with_key_value_metadata(Some(portable_arrow_schema(schema)))
-                .set_parallel(false)
-                .batched(schema)
-                .map_err(|e| Error::output(tmp.display().to_string(), e))?;
+            let schema = arrow_schema(table);
+            let writer =
+                FileWriter::try_new(file.clone(), schema.clone(), write_options(self.codec))
+                    .map_err(|e| Error::output(tmp.display().to_string(), e))?;
             self.open.insert(
                 table,
                 Open {
                     tmp,
                     done,
                     writer,
+                    schema: Arc::new(schema),
                     file,
                     rows: 0,
                 },
@@ -166,13 +206,7 @@ impl PartWriter {
 
     /// Writes an empty file with the table's schema; returns its staged path.
     pub(super) fn write_empty(mut self, table: TableId) -> Result<PathBuf> {
-        let schema: Schema = table
-            .def()
-            .columns
-            .iter()
-            .map(|c| Field::new(c.name.into(), c.kind.dtype()))
-            .collect();
-        self.open(table, &schema)?;
+        self.open(table)?;
         let done = self.paths(table).1;
         self.finish()?;
         Ok(done)
@@ -190,9 +224,10 @@ impl PartWriter {
             }
             // The buffer is flushed here, so a failed write (disk full) is an error.
             let shown = o.tmp.display().to_string();
+            let metadata = vec![schema_to_metadata_key(&o.schema)];
             let done = o
                 .writer
-                .finish()
+                .end(Some(metadata))
                 .map_err(|e| Error::output(&shown, e))
                 .and_then(|_| o.file.flush().map_err(|e| Error::output(&shown, e)))
                 .and_then(|_| {
@@ -213,13 +248,22 @@ impl PartWriter {
     }
 }
 
-impl FrameSink for PartWriter {
-    fn put(&mut self, table: TableId, frame: DataFrame) -> Result<()> {
-        let schema = frame.schema().clone();
-        let o = self.open(table, &schema)?;
-        o.rows += frame.height() as u64;
+impl BatchSink for PartWriter {
+    fn put(&mut self, batch: Batch) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let encodings = encodings(&batch);
+        let o = self.open(batch.table())?;
+        let rows = batch.len();
+        let fields = o.writer.parquet_schema().fields().to_vec();
+        let options = o.writer.options();
+        let arrays = batch.arrays().to_vec();
+        let chunk = RecordBatchT::new(rows, o.schema.clone(), arrays);
+        let group = row_group_iter(chunk, encodings.into(), fields, options);
+        o.rows += rows as u64;
         o.writer
-            .write_batch(&frame)
+            .write(rows as u64, group)
             .map_err(|e| Error::output(o.tmp.display().to_string(), e))
     }
 }

@@ -1,6 +1,6 @@
 //! Parsers, one module per format. A parser reads bytes (it knows nothing of zip files
 //! or Parquet) and fills table rows through an [`Emit`], which batches them and hands
-//! full batches to a [`FrameSink`].
+//! full batches to a [`BatchSink`].
 
 pub mod access;
 pub mod appconfig;
@@ -16,7 +16,7 @@ pub mod values;
 pub mod w3c;
 
 use crate::tables::parse_errors::{ParseErrorsRow, ParseErrorsTable};
-use crate::tables::{Builder, FrameSink};
+use crate::tables::{BatchSink, Builder};
 use crate::Error;
 
 /// Rows per batch: one batch becomes one Parquet row group. 64 Ki rows rather than
@@ -50,7 +50,7 @@ pub struct Emit<'a> {
     pub bundle_id: &'a str,
     /// Path of the file in the bundle, written on every row.
     pub source_file: &'a str,
-    sink: &'a mut dyn FrameSink,
+    sink: &'a mut dyn BatchSink,
     batch_rows: usize,
     errors: ParseErrorsTable,
     failed: Option<Error>,
@@ -63,7 +63,7 @@ impl<'a> Emit<'a> {
     pub fn new(
         bundle_id: &'a str,
         source_file: &'a str,
-        sink: &'a mut dyn FrameSink,
+        sink: &'a mut dyn BatchSink,
         batch_rows: usize,
     ) -> Self {
         Emit {
@@ -122,11 +122,11 @@ impl<'a> Emit<'a> {
         if n == 0 || !(force || n >= self.batch_rows || table.heap_bytes() >= BATCH_BYTES) {
             return true;
         }
-        let frame = table.take();
+        let batch = table.take();
         if B::ID != crate::tables::TableId::ParseErrors {
             self.rows_written += n as u64;
         }
-        if let Err(e) = self.sink.put(B::ID, frame) {
+        if let Err(e) = self.sink.put(batch) {
             self.failed = Some(e);
             return false;
         }

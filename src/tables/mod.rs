@@ -4,9 +4,10 @@
 //!
 //! Every table is declared once with [`define_table!`]; the macro generates the
 //! borrowed row struct (no per-field allocation), the column builder that turns rows
-//! into a polars `DataFrame` batch, and the static description used by `corvid schema`
+//! into a [`Batch`] of Arrow arrays, and the static description used by `corvid schema`
 //! and the README.
 
+mod batch;
 mod columns;
 
 pub mod app_pools;
@@ -20,9 +21,8 @@ pub mod requests;
 pub mod sites;
 pub mod sources;
 
+pub use batch::{Batch, Ints, Strs};
 pub use columns::{BoolCol, I32Col, I64Col, Kind, StrCol, TimeCol};
-
-use polars::prelude::DataFrame;
 
 /// Description of one column: its name, logical kind and meaning.
 #[derive(Debug, Clone, Copy)]
@@ -121,21 +121,21 @@ pub trait Builder {
     /// Bytes buffered (approximate).
     fn heap_bytes(&self) -> usize;
     /// Moves the buffered rows out as a batch.
-    fn take(&mut self) -> DataFrame;
+    fn take(&mut self) -> Batch;
 }
 
 /// Receives finished batches of a table. Implemented by the dataset writer (and by
 /// anything else that consumes rows, such as the correlator's digest).
-pub trait FrameSink {
-    /// Takes one batch of rows of `table`.
-    fn put(&mut self, table: TableId, frame: DataFrame) -> crate::Result<()>;
+pub trait BatchSink {
+    /// Takes one batch of rows.
+    fn put(&mut self, batch: Batch) -> crate::Result<()>;
 }
 
 /// A sink that discards every batch (the fuzz targets read into it).
 pub struct NullSink;
 
-impl FrameSink for NullSink {
-    fn put(&mut self, _: TableId, _: DataFrame) -> crate::Result<()> {
+impl BatchSink for NullSink {
+    fn put(&mut self, _: Batch) -> crate::Result<()> {
         Ok(())
     }
 }
@@ -209,12 +209,11 @@ macro_rules! define_table {
                 0 $( + self.$col.heap_bytes() )*
             }
 
-            /// Moves the buffered rows out as a `DataFrame` and starts a new batch.
-            pub fn take(&mut self) -> polars::prelude::DataFrame {
-                let columns = vec![ $( self.$col.take(stringify!($col)), )* ];
+            /// Moves the buffered rows out as a [`Batch`] and starts a new one.
+            pub fn take(&mut self) -> $crate::tables::Batch {
+                let columns = vec![ $( self.$col.take(), )* ];
                 let len = std::mem::take(&mut self.len);
-                polars::prelude::DataFrame::new(len, columns)
-                    .expect("table builder columns have the table's length")
+                $crate::tables::Batch::new($crate::tables::TableId::$id, len, columns)
             }
         }
 
@@ -226,7 +225,7 @@ macro_rules! define_table {
             fn heap_bytes(&self) -> usize {
                 $table::heap_bytes(self)
             }
-            fn take(&mut self) -> polars::prelude::DataFrame {
+            fn take(&mut self) -> $crate::tables::Batch {
                 $table::take(self)
             }
         }
