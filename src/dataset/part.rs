@@ -4,7 +4,7 @@
 use crate::tables::{Batch, BatchSink, TableId};
 use crate::{Error, Result};
 use polars::prelude::{CompatLevel, Field, Schema, SchemaExt};
-use polars_arrow::array::DictionaryArray;
+use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray};
 use polars_arrow::datatypes::{ArrowDataType, ArrowSchema};
 use polars_arrow::record_batch::RecordBatchT;
 use polars_parquet::write::{
@@ -132,8 +132,29 @@ fn write_options(codec: Codec) -> WriteOptions {
     }
 }
 
+/// Widest range of values a 64-bit integer column may span and still be offered to the
+/// writer's dictionary: up to it, the writer indexes values by their offset from the
+/// minimum; beyond it, it hashes every value twice (a cardinality estimate, then the
+/// dictionary), a sixth of the time of writing `requests`, to gain about 3 % of file
+/// size on instants, byte counts and durations.
+const DICTIONARY_RANGE: i64 = u16::MAX as i64;
+
+/// Whether `a` is 64-bit integers (or instants) spanning more than [`DICTIONARY_RANGE`].
+fn wide_integers(a: &dyn Array) -> bool {
+    let Some(v) = a.as_any().downcast_ref::<PrimitiveArray<i64>>() else {
+        return false;
+    };
+    let mut valid = v.non_null_values_iter();
+    let Some(first) = valid.next() else {
+        return false;
+    };
+    let (lo, hi) = valid.fold((first, first), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    hi.abs_diff(lo) > DICTIONARY_RANGE as u64
+}
+
 /// How each column of `batch` is encoded: dictionaries as dictionaries, strings a
-/// builder left plain (nearly all distinct) as plain, the rest as the writer chooses.
+/// builder left plain (nearly all distinct) and wide-ranging integers as plain, the
+/// rest as the writer chooses.
 fn encodings(batch: &Batch) -> Vec<Vec<Encoding>> {
     batch
         .arrays()
@@ -141,7 +162,7 @@ fn encodings(batch: &Batch) -> Vec<Vec<Encoding>> {
         .map(|a| {
             if a.as_any().is::<DictionaryArray<u32>>() {
                 vec![Encoding::RleDictionary]
-            } else if *a.dtype() == ArrowDataType::LargeUtf8 {
+            } else if *a.dtype() == ArrowDataType::LargeUtf8 || wide_integers(a.as_ref()) {
                 vec![Encoding::Plain]
             } else {
                 get_dtype_encoding(a.dtype())
