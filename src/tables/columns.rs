@@ -148,15 +148,6 @@ impl StrCol {
         id
     }
 
-    /// Bytes held (approximate).
-    pub fn heap_bytes(&self) -> usize {
-        self.ids.len() * 5
-            + self.values.values().len()
-            + self.values.len() * 12
-            + self.rows.values().len()
-            + self.rows.len() * 9
-    }
-
     /// Moves the values out as an Arrow array (a dictionary of large UTF-8 strings, or
     /// plain large UTF-8 strings) and starts a new batch.
     pub fn take(&mut self) -> ArrayRef {
@@ -225,11 +216,6 @@ macro_rules! primitive_col {
                 }
             }
 
-            /// Bytes held (approximate).
-            pub fn heap_bytes(&self) -> usize {
-                self.values.len() * (std::mem::size_of::<$native>() + 1)
-            }
-
             /// Moves the values out as an Arrow array of type `dtype` and starts a new
             /// batch.
             fn take_as(&mut self, dtype: ArrowDataType) -> ArrayRef {
@@ -291,11 +277,6 @@ impl BoolCol {
     #[inline]
     pub fn push(&mut self, v: Option<bool>) {
         self.values.push(v);
-    }
-
-    /// Bytes held (approximate).
-    pub fn heap_bytes(&self) -> usize {
-        self.values.len()
     }
 
     /// Moves the values out as an Arrow array and starts a new batch.

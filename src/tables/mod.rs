@@ -124,6 +124,32 @@ pub trait Builder {
     fn take(&mut self) -> Batch;
 }
 
+/// What one value adds to a table builder at most: text its length and an offset,
+/// numbers their width, each a validity flag.
+pub trait ValueBytes {
+    /// Bytes, at most.
+    fn value_bytes(&self) -> usize;
+}
+
+impl ValueBytes for Option<&str> {
+    #[inline]
+    fn value_bytes(&self) -> usize {
+        9 + self.map_or(0, str::len)
+    }
+}
+
+macro_rules! fixed_value_bytes {
+    ($($t:ty),*) => {
+        $(impl ValueBytes for Option<$t> {
+            #[inline]
+            fn value_bytes(&self) -> usize {
+                1 + std::mem::size_of::<$t>()
+            }
+        })*
+    };
+}
+fixed_value_bytes!(i64, i32, bool);
+
 /// Receives finished batches of a table. Implemented by the dataset writer (and by
 /// anything else that consumes rows, such as the correlator's digest).
 pub trait BatchSink {
@@ -167,6 +193,7 @@ macro_rules! define_table {
         $(#[$meta])*
         pub struct $table {
             len: usize,
+            batch_bytes: usize,
             $( $col: $crate::tables::builder_type!($kind), )*
         }
 
@@ -184,7 +211,7 @@ macro_rules! define_table {
 
             /// An empty builder with room for `capacity` rows.
             pub fn with_capacity(capacity: usize) -> Self {
-                Self { len: 0, $( $col: <$crate::tables::builder_type!($kind)>::with_capacity(capacity), )* }
+                Self { len: 0, batch_bytes: 0, $( $col: <$crate::tables::builder_type!($kind)>::with_capacity(capacity), )* }
             }
 
             /// Appends one row.
@@ -192,6 +219,7 @@ macro_rules! define_table {
             pub fn push(&mut self, row: &$row<'_>) {
                 $( self.$col.push(row.$col); )*
                 self.len += 1;
+                self.batch_bytes += 0 $( + $crate::tables::ValueBytes::value_bytes(&row.$col) )*;
             }
 
             /// Rows buffered since the last [`Self::take`].
@@ -204,15 +232,17 @@ macro_rules! define_table {
                 self.len == 0
             }
 
-            /// Bytes buffered (approximate), to bound memory.
+            /// Bytes of the rows buffered, to bound memory: at least what the column
+            /// builders hold (a text value repeated is counted each time).
             pub fn heap_bytes(&self) -> usize {
-                0 $( + self.$col.heap_bytes() )*
+                self.batch_bytes
             }
 
             /// Moves the buffered rows out as a [`Batch`] and starts a new one.
             pub fn take(&mut self) -> $crate::tables::Batch {
                 let columns = vec![ $( self.$col.take(), )* ];
                 let len = std::mem::take(&mut self.len);
+                self.batch_bytes = 0;
                 $crate::tables::Batch::new($crate::tables::TableId::$id, len, columns)
             }
         }
@@ -285,6 +315,29 @@ pub fn schema_markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_builder_counts_the_bytes_of_its_rows_until_taken() {
+        use httperr::{HttperrRow, HttperrTable};
+        let mut t = HttperrTable::with_capacity(2);
+        let long = "x".repeat(100_000);
+        for _ in 0..3 {
+            t.push(&HttperrRow {
+                cs_uri: Some(&long),
+                reason: Some("Timer_ConnectionIdle"),
+                ..Default::default()
+            });
+        }
+        assert!(
+            t.heap_bytes() >= 300_000,
+            "a repeated long value counts each time: {}",
+            t.heap_bytes()
+        );
+        assert!(t.heap_bytes() < 310_000, "{}", t.heap_bytes());
+        let batch = t.take();
+        assert_eq!(batch.len(), 3);
+        assert_eq!(t.heap_bytes(), 0);
+    }
 
     #[test]
     fn no_column_collides_with_the_partition_key_or_repeats() {
