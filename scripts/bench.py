@@ -223,7 +223,8 @@ def profile(args, gb: float):
     cats = [
         ("inflate (zlib-rs)", r"zlib_rs|inflate|crc32"),
         ("Parquet encoding and compression", r"ZSTD|zstd|LZ4|lz4|polars_parquet|parquet|HUF_|FSE_"),
-        ("Arrow arrays (polars builders, dictionaries, statistics)", r"polars_arrow|polars_core|polars_compute|binview|hashbrown|foldhash|ValueMap"),
+        ("column builders and dictionaries (corvid::tables)", r"corvid::tables::"),
+        ("Arrow arrays (polars: arrays, dictionaries, statistics)", r"polars_arrow|polars_core|polars_compute|binview|hashbrown|foldhash|ValueMap"),
         ("W3C reading and typing (corvid)", r"corvid::|memchr|core::str|from_utf8|parse_num"),
         ("copies and allocation", r"memmove|memcpy|memset|mi_|_mi_|malloc|free|realloc"),
         ("kernel (page faults, I/O)", r"\[k\]"),
