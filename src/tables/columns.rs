@@ -157,13 +157,14 @@ impl StrCol {
             return rows.boxed();
         }
         let n = self.ids.len();
-        let ids = std::mem::replace(&mut self.ids, Vec::with_capacity(self.capacity));
-        let valid = std::mem::replace(&mut self.valid, Vec::with_capacity(self.capacity));
+        let ids = std::mem::take(&mut self.ids);
+        let valid = std::mem::take(&mut self.valid);
         let nulls = std::mem::take(&mut self.nulls);
         let values = std::mem::take(&mut self.values);
-        self.index.clear();
         if n > DECIDE_AFTER && values.len() as f64 > PLAIN_ABOVE * n as f64 {
+            // Plain from now on: the dictionary's buffers are not kept.
             self.plain = true;
+            self.index = HashTable::new();
             let plain: MutableUtf8Array<i64> = ids
                 .iter()
                 .zip(&valid)
@@ -172,6 +173,9 @@ impl StrCol {
             let plain: Utf8Array<i64> = plain.into();
             return plain.boxed();
         }
+        self.ids = Vec::with_capacity(self.capacity);
+        self.valid = Vec::with_capacity(self.capacity);
+        self.index.clear();
         let validity = (nulls > 0).then(|| Bitmap::from_iter(valid));
         let ids = PrimitiveArray::new(ArrowDataType::UInt32, ids.into(), validity);
         let values: Utf8Array<i64> = values.into();

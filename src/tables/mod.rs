@@ -124,8 +124,11 @@ pub trait Builder {
     fn take(&mut self) -> Batch;
 }
 
-/// What one value adds to a table builder at most: text its length and an offset,
-/// numbers their width, each a validity flag.
+/// What one value adds to a table builder at most. A text value: its length, plus in a
+/// dictionary column its id, validity, offset and hash slot (24 bytes with the table at
+/// its lowest load), or in a plain column its offset and validity. A number: its width
+/// and validity. (A batch a text column hands on plain is copied once at the end, so for
+/// that moment the column holds up to twice as much.)
 pub trait ValueBytes {
     /// Bytes, at most.
     fn value_bytes(&self) -> usize;
@@ -134,7 +137,7 @@ pub trait ValueBytes {
 impl ValueBytes for Option<&str> {
     #[inline]
     fn value_bytes(&self) -> usize {
-        9 + self.map_or(0, str::len)
+        24 + self.map_or(0, str::len)
     }
 }
 
@@ -233,7 +236,8 @@ macro_rules! define_table {
             }
 
             /// Bytes of the rows buffered, to bound memory: at least what the column
-            /// builders hold (a text value repeated is counted each time).
+            /// builders hold (see [`crate::tables::ValueBytes`]; a text value repeated in a dictionary
+            /// column is counted each time).
             pub fn heap_bytes(&self) -> usize {
                 self.batch_bytes
             }
