@@ -1,5 +1,6 @@
 """Loads every table of a corvid dataset with polars, pyarrow, DuckDB and pandas and checks
-that timestamps come back as UTC instants and row counts match the manifest.
+that timestamps come back as UTC instants, text as plain strings (not dictionaries or
+categoricals, whatever the pages hold), and row counts match the manifest.
 
 Usage: python3 tests/interop/check_dataset.py OUT   (OUT is corvid analyze's -o folder)
 Run by tests/interop.rs (cargo test) after `pip install -r tests/interop/requirements.txt`.
@@ -12,6 +13,7 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 TABLES = ["httperr", "requests", "events", "lifecycle", "sites", "app_pools", "sources", "parse_errors"]
 TIME_COLUMNS = {"httperr": ["time"], "requests": ["time", "start_time"], "events": ["time"],
@@ -50,6 +52,13 @@ def main(out: Path) -> None:
                     assert pmin == amin == dmin, f"{t}.{c}: {pmin} / {amin} / {dmin}"
                     assert pmin.utcoffset().total_seconds() == 0
                     assert str(pdf[c].dt.tz) == "UTC", f"{t}.{c}: pandas {pdf[c].dtype}"
+        # Text pages are dictionary-encoded where values repeat; readers still get strings.
+        for f in a.schema:
+            if pa.types.is_dictionary(f.type):
+                raise AssertionError(f"{t}.{f.name}: pyarrow reads a dictionary ({f.type})")
+            if f.name != "host" and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type)):
+                assert p.schema[f.name] == pl.String, f"{t}.{f.name}: polars {p.schema[f.name]}"
+                assert str(pdf[f.name].dtype) != "category", f"{t}.{f.name}: pandas {pdf[f.name].dtype}"
         counts[t] = p.height
 
     src = pl.read_parquet(str(root / "sources" / "*" / "*.parquet"))
@@ -63,6 +72,16 @@ def main(out: Path) -> None:
     errors = int(src["error_lines"].fill_null(0).sum() + src["record_failures"].fill_null(0).sum())
     assert counts["parse_errors"] == errors, f"parse_errors {counts['parse_errors']} != manifest {errors}"
     assert counts["sources"] == src.height
+
+    # A column of few distinct values is stored as a dictionary (the file stays small).
+    if counts["requests"] >= 1000:
+        encodings = set()
+        for f in sorted((root / "requests").glob("*/*.parquet")):
+            meta = pq.ParquetFile(f).metadata
+            at = meta.schema.names.index("cs_method")
+            for g in range(meta.num_row_groups):
+                encodings.update(meta.row_group(g).column(at).encodings)
+        assert "RLE_DICTIONARY" in encodings, f"requests.cs_method pages: {encodings}"
     print("ok", counts)
 
 
