@@ -612,6 +612,33 @@ fn evtx_with_bad_checksums_or_a_lying_header_reads_every_record_it_can() {
 }
 
 #[test]
+fn evtx_chunk_whose_string_table_cannot_be_read_is_one_reported_failure() {
+    let full = evtx_fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let chunk3 = 4096 + 65536 * 3;
+    // The chunk header is sound but its first common-string offset points past the chunk:
+    // the crate cannot build the chunk's string table, so none of its records render.
+    let mut bad = full.clone();
+    bad[chunk3 + 128..chunk3 + 132].copy_from_slice(&0x00FF_FFFFu32.to_le_bytes());
+    let (n, r) = evtx_events(dir.path(), "strings", &bad);
+    // Its records, from the first and last record ids in its header.
+    let id_at = |at: usize| u64::from_le_bytes(full[at..at + 8].try_into().unwrap());
+    let in_chunk3 = (id_at(chunk3 + 32) - id_at(chunk3 + 24) + 1) as usize;
+    assert!(in_chunk3 > 0);
+    assert_eq!(n, 5009 - in_chunk3, "every other chunk is read: {r:?}");
+    assert_eq!(r.2, "partial", "{r:?}");
+    let out = dir.path().join("out-strings");
+    let errors = read_table(&out, "parse_errors");
+    assert_eq!(errors.height(), 1, "one failure for the chunk");
+    let reason = s(&errors, "reason", 0).unwrap();
+    assert!(
+        reason.contains("Failed to parse chunk number 3"),
+        "{reason}"
+    );
+    assert_eq!(i(&errors, "offset", 0), Some(chunk3 as i64));
+}
+
+#[test]
 fn empty_files_are_listed_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let b = folder_bundle(
