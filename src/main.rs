@@ -13,19 +13,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in mimalloc 3's `mi_option_t` (libmimalloc-sys does not name
-/// it); its default is 1000 ms (`src/options.c`), which the test below checks.
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-
-/// Keeps freed pages instead of returning them to the system a second later: every batch
-/// of rows frees what the previous one used and allocates as much again, so purging made
-/// the kernel zero the same pages over and over (a third of the run time, measured with
-/// `perf record`). The working set is bounded by the batch size, so RSS stays flat.
-fn keep_freed_pages() {
-    // SAFETY: sets a plain integer option; called before any thread is started.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-}
-
 /// Asks Linux for small pages only. With transparent huge pages ("always", as on the
 /// machines we measured), the kernel zeroed about ten times the process's peak memory
 /// in 2 MiB pages (huge pages of freed batches are split and faulted in again): a fifth
@@ -40,7 +27,6 @@ fn no_huge_pages() {
 }
 
 fn main() -> ExitCode {
-    keep_freed_pages();
     no_huge_pages();
     corvid::progress::install_signal_handlers();
     let cli = Cli::parse();
@@ -185,17 +171,4 @@ fn run_score(args: ScoreArgs) -> corvid::Result<ExitCode> {
         print!("{}", corvid::score::render(&s));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_purge_delay_option_is_the_one_mimalloc_documents() {
-        // SAFETY: reads an integer option.
-        let default = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert_eq!(
-            default, 1000,
-            "mimalloc's option numbering changed: fix MI_OPTION_PURGE_DELAY"
-        );
-    }
 }
