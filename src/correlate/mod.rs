@@ -67,12 +67,8 @@ pub fn correlate(
     let eps = episodes::build(&life, &pools, rules);
     let lines = signals::without_background_drops(signals::lines(httperr, &pools), rules);
     let reqs = signals::requests(requests, &pools);
-    let mut long: Vec<(i64, i64, i64, u64)> = c
-        .long_requests
-        .iter()
-        .map(|(k, n)| (k.0, k.1, k.2, *n))
-        .collect();
-    long.sort_unstable();
+    // Merged collections hold long requests sorted, one entry per key.
+    let long = &c.long_requests;
     let traffic_between = |pool: &str, from: i64, to: i64| -> u64 {
         let (m0, m1) = (from.div_euclid(60_000_000) + 1, to.div_euclid(60_000_000));
         if m1 <= m0 {
@@ -91,7 +87,7 @@ pub fn correlate(
     };
     let bursts = attach::attach(&lines, &eps, &pools, rules, &traffic_between);
     let drafts = incidents::drafts(
-        &eps, &bursts, &lines, &reqs, &long, &c.traffic, &pools, rules,
+        &eps, &bursts, &lines, &reqs, long, &c.traffic, &pools, rules,
     );
 
     // Crash signatures: module + exception code, over crashes and rapid-fail crashes.
