@@ -406,3 +406,28 @@ pub fn stack(frames: &[DataFrame]) -> DataFrame {
     acc.rechunk_mut();
     acc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_long_requests_are_sorted_with_alike_ones_summed() {
+        let mut all = Collected::default();
+        let task = |long: Vec<LongRequests>| Collected {
+            long_requests: long,
+            ..Default::default()
+        };
+        all.merge(task(vec![
+            (2, 100, 110, 1),
+            (1, 50, 60, 2),
+            (2, 100, 110, 3),
+        ]));
+        all.merge(task(vec![(1, 50, 60, 4), (1, 40, 60, 1)]));
+        assert_eq!(
+            all.long_requests,
+            vec![(1, 40, 60, 1), (1, 50, 60, 6), (2, 100, 110, 4)]
+        );
+        assert!(!all.long_truncated);
+    }
+}
