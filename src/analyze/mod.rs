@@ -149,11 +149,11 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     lap("read", &mut timings);
     let mut by_index: Vec<Option<SourceInfo>> = (0..bundle.entries.len()).map(|_| None).collect();
     let mut rows: BTreeMap<TableId, u64> = BTreeMap::new();
-    let mut collected = Collected::default();
+    let mut parts = Vec::with_capacity(results.len());
     for r in results {
         match r {
             Ok((infos, task_rows, task_collected)) => {
-                collected.merge(task_collected);
+                parts.push(task_collected);
                 for (i, info) in infos {
                     by_index[i] = Some(info);
                 }
@@ -171,6 +171,7 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         staging.abort();
         return Err(Error::Interrupted);
     }
+    let collected = Collected::merge_all(parts);
     let mut sources: Vec<SourceInfo> = Vec::new();
     for (i, e) in bundle.entries.iter().enumerate() {
         sources.push(match (by_index[i].take(), &classes[i]) {

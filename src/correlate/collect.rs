@@ -132,7 +132,7 @@ pub struct Collected {
     pub requests: Vec<ReqRow>,
     /// W3C requests that took long, as (site, start second, end second, count): only
     /// to count those in flight when a worker died. Sorted with one entry per key once
-    /// merged ([`Collected::merge`]); capped at [`LONG_CAP`] entries.
+    /// merged ([`Collected::merge_all`]); capped at [`LONG_CAP`] entries.
     pub long_requests: Vec<LongRequests>,
     /// More long requests than [`LONG_CAP`]: in-flight counts are incomplete.
     pub long_truncated: bool,
@@ -157,12 +157,19 @@ pub struct Collected {
 const MINUTE: i64 = 60_000_000;
 
 impl Collected {
-    /// Adds another task's collection (call in task order for deterministic output).
-    pub fn merge(&mut self, other: Collected) {
-        self.lifecycle.extend(other.lifecycle);
-        self.httperr.extend(other.httperr);
-        self.requests.extend(other.requests);
-        self.long_requests.extend(other.long_requests);
+    /// The collections of every task, in task order (for deterministic output), as one;
+    /// its long requests sorted with alike ones summed.
+    pub fn merge_all(parts: impl IntoIterator<Item = Collected>) -> Collected {
+        let mut all = Collected::default();
+        for part in parts {
+            all.merge(part);
+        }
+        all.compact_long_requests();
+        all
+    }
+
+    /// Sorts the long requests, sums alike ones and keeps at most [`LONG_CAP`].
+    fn compact_long_requests(&mut self) {
         self.long_requests.sort_unstable_by_key(|r| (r.0, r.1, r.2));
         self.long_requests.dedup_by(|later, kept| {
             let same = (later.0, later.1, later.2) == (kept.0, kept.1, kept.2);
@@ -174,6 +181,18 @@ impl Collected {
         if self.long_requests.len() > LONG_CAP {
             self.long_requests.truncate(LONG_CAP);
             self.long_truncated = true;
+        }
+    }
+
+    /// Adds another task's collection.
+    fn merge(&mut self, other: Collected) {
+        self.lifecycle.extend(other.lifecycle);
+        self.httperr.extend(other.httperr);
+        self.requests.extend(other.requests);
+        self.long_requests.extend(other.long_requests);
+        if self.long_requests.len() > 2 * LONG_CAP {
+            // Bounds memory over many tasks; otherwise compacted once, at the end.
+            self.compact_long_requests();
         }
         self.long_truncated |= other.long_truncated;
         for (k, n) in other.site_queue {
@@ -413,17 +432,14 @@ mod tests {
 
     #[test]
     fn merged_long_requests_are_sorted_with_alike_ones_summed() {
-        let mut all = Collected::default();
         let task = |long: Vec<LongRequests>| Collected {
             long_requests: long,
             ..Default::default()
         };
-        all.merge(task(vec![
-            (2, 100, 110, 1),
-            (1, 50, 60, 2),
-            (2, 100, 110, 3),
-        ]));
-        all.merge(task(vec![(1, 50, 60, 4), (1, 40, 60, 1)]));
+        let all = Collected::merge_all([
+            task(vec![(2, 100, 110, 1), (1, 50, 60, 2), (2, 100, 110, 3)]),
+            task(vec![(1, 50, 60, 4), (1, 40, 60, 1)]),
+        ]);
         assert_eq!(
             all.long_requests,
             vec![(1, 40, 60, 1), (1, 50, 60, 6), (2, 100, 110, 4)]

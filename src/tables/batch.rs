@@ -64,17 +64,7 @@ impl Batch {
 
     /// The text column `name`.
     pub fn strs(&self, name: &str) -> Strs<'_> {
-        let a = self.column(name);
-        if let Some(d) = a.as_any().downcast_ref::<DictionaryArray<u32>>() {
-            let values = d.values().as_any().downcast_ref::<Utf8Array<i64>>();
-            Strs::Dict(
-                d.keys(),
-                values.expect("dictionaries of text columns hold large UTF-8 values"),
-            )
-        } else {
-            let plain = a.as_any().downcast_ref::<Utf8Array<i64>>();
-            Strs::Plain(plain.unwrap_or_else(|| panic!("column {name} is not text")))
-        }
+        Strs::of(self.column(name)).unwrap_or_else(|| panic!("column {name} is not text"))
     }
 
     /// The integer (or instant, in microseconds) column `name`.
@@ -98,7 +88,10 @@ impl Batch {
             .zip(&self.columns)
             .map(|(c, a)| {
                 let series = match c.kind {
-                    Kind::Str => Series::from_arrow(c.name.into(), self.strs(c.name).to_plain()),
+                    Kind::Str => {
+                        let text = Strs::of(a.as_ref()).expect("text columns hold text");
+                        Series::from_arrow(c.name.into(), text.to_plain())
+                    }
                     // polars takes the zone of an Arrow timestamp only with its
                     // `timezones` feature; the instants are UTC by definition.
                     Kind::Time => {
@@ -132,6 +125,16 @@ pub enum Strs<'a> {
 }
 
 impl<'a> Strs<'a> {
+    /// `a` read as text, if it is a dictionary of large UTF-8 strings or such strings.
+    fn of(a: &'a dyn Array) -> Option<Self> {
+        if let Some(d) = a.as_any().downcast_ref::<DictionaryArray<u32>>() {
+            let values = d.values().as_any().downcast_ref::<Utf8Array<i64>>()?;
+            Some(Strs::Dict(d.keys(), values))
+        } else {
+            a.as_any().downcast_ref::<Utf8Array<i64>>().map(Strs::Plain)
+        }
+    }
+
     /// Row `i`'s value (`None` for a null).
     #[inline]
     pub fn get(&self, i: usize) -> Option<&'a str> {

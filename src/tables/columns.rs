@@ -186,7 +186,7 @@ impl StrCol {
 }
 
 macro_rules! primitive_col {
-    ($name:ident, $native:ty, $doc:literal) => {
+    ($name:ident, $native:ty, $kind:ident, $doc:literal) => {
         #[doc = $doc]
         pub struct $name {
             values: Vec<$native>,
@@ -220,49 +220,29 @@ macro_rules! primitive_col {
                 }
             }
 
-            /// Moves the values out as an Arrow array of type `dtype` and starts a new
-            /// batch.
-            fn take_as(&mut self, dtype: ArrowDataType) -> ArrayRef {
+            /// Moves the values out as an Arrow array of the column's type and starts a
+            /// new batch.
+            pub fn take(&mut self) -> ArrayRef {
                 let cap = self.values.capacity();
                 let values = std::mem::replace(&mut self.values, Vec::with_capacity(cap));
                 let valid = std::mem::replace(&mut self.valid, Vec::with_capacity(cap));
                 let nulls = std::mem::take(&mut self.nulls);
                 let validity = (nulls > 0).then(|| Bitmap::from_iter(valid));
-                PrimitiveArray::<$native>::new(dtype, values.into(), validity).boxed()
+                PrimitiveArray::<$native>::new(Kind::$kind.arrow_dtype(), values.into(), validity)
+                    .boxed()
             }
         }
     };
 }
 
-primitive_col!(I64Col, i64, "Nullable 64-bit integer column.");
-primitive_col!(I32Col, i32, "Nullable 32-bit integer column.");
+primitive_col!(I64Col, i64, I64, "Nullable 64-bit integer column.");
+primitive_col!(I32Col, i32, I32, "Nullable 32-bit integer column.");
 primitive_col!(
     TimeCol,
     i64,
-    "Nullable UTC instant column, microseconds since the Unix epoch."
+    Time,
+    "Nullable UTC instant column (Arrow timestamp, microseconds since the Unix epoch)."
 );
-
-impl I64Col {
-    /// Moves the values out as an Arrow array and starts a new batch.
-    pub fn take(&mut self) -> ArrayRef {
-        self.take_as(Kind::I64.arrow_dtype())
-    }
-}
-
-impl I32Col {
-    /// Moves the values out as an Arrow array and starts a new batch.
-    pub fn take(&mut self) -> ArrayRef {
-        self.take_as(Kind::I32.arrow_dtype())
-    }
-}
-
-impl TimeCol {
-    /// Moves the values out as an Arrow timestamp array (microseconds, UTC) and starts
-    /// a new batch.
-    pub fn take(&mut self) -> ArrayRef {
-        self.take_as(Kind::Time.arrow_dtype())
-    }
-}
 
 /// Nullable boolean column.
 pub struct BoolCol {
