@@ -10,6 +10,7 @@ pub mod bundle;
 pub mod cli;
 pub mod correlate;
 pub mod dataset;
+pub mod domain;
 pub mod error;
 pub mod fuzz;
 pub mod parse;
