@@ -2,7 +2,8 @@
 
 use crate::parse::values::{parse_num, split_zone, Extra};
 use crate::parse::w3c::{self, Field, Layout, Row, W3cSink, W3cStats};
-use crate::parse::{reasons, Emit, ErrorReport};
+use crate::domain::ReasonClass;
+use crate::parse::{Emit, ErrorReport};
 use crate::tables::httperr::{HttperrRow, HttperrTable};
 use std::io::Read;
 
@@ -81,7 +82,7 @@ impl W3cSink for HttperrSink<'_, '_> {
             sc_status: status,
             site_id,
             reason,
-            reason_class: reason.map(reasons::class_of),
+            reason_class: reason.map(|r| ReasonClass::of(r).name()),
             queue: r.get(Field::SQueueName),
             transport: r.get(Field::Transport),
             fault_code: r.get(Field::FaultCode),

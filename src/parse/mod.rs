@@ -10,7 +10,6 @@ pub mod evtx;
 pub mod httperr;
 pub mod lifecycle;
 pub mod lines;
-pub mod reasons;
 pub mod utf16;
 pub mod values;
 pub mod w3c;

@@ -3,7 +3,7 @@
 //! checked against the values' shape (dates, numbers, reason phrases).
 
 use super::fields::Layout;
-use crate::parse::reasons;
+use crate::domain::httpsys;
 use crate::time::{parse_date, parse_time_of_day};
 
 const HTTPERR_12: &[&str] = &[
@@ -242,7 +242,7 @@ fn fits(names: &[&str], values: &[&str]) -> bool {
     names.iter().zip(values).all(|(n, v)| match *n {
         "sc-status" | "sc-substatus" | "sc-win32-status" | "time-taken" | "sc-bytes"
         | "cs-bytes" | "s-port" | "c-port" | "s-siteid" | "streamid" => num_or_dash(v),
-        "s-reason" => reasons::is_known(v),
+        "s-reason" => httpsys::is_known(v),
         _ => true,
     })
 }
