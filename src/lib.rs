@@ -2,8 +2,23 @@
 //!
 //! Data flows one way:
 //! [`bundle`] (inputs → entries) → [`parse`] (one module per format) → [`tables`]
-//! (the schemas) → [`dataset`] (Parquet). The [`analyze`] module drives that flow for
-//! the `analyze` command.
+//! (the schemas) → [`dataset`] (Parquet), and through [`correlate::collect`] (what the
+//! rules need, kept while the tables stream) → [`correlate`] (rules joining lifecycle
+//! events, HTTP.sys lines and W3C requests on time windows) → [`report`] (findings.md,
+//! findings.json, charts). The [`analyze`] module drives that flow for the `analyze`
+//! command. [`domain`] holds the facts every stage shares (event ids, reason phrases,
+//! kinds), one enum per concept; [`simulate`] writes bundles from the same facts and
+//! [`score`] measures findings against the simulator's ground truth.
+//!
+//! Where things go:
+//! - a new event id: recognise it in `parse/lifecycle.rs` (a WAS id is one row of
+//!   `domain/was.rs`); if it is a new kind of event, add a `domain::LifecycleKind`
+//!   variant and the compiler lists what must decide about it (`correlate/episodes.rs`,
+//!   `report/chart.rs`);
+//! - a new rule: its window in `correlate/attach.rs` (and its parameters in
+//!   `correlate/rules.rs`), a new incident kind in `domain::IncidentKind` with its text
+//!   in `correlate/explain.rs`;
+//! - a new column: one line in its table's file under `tables/`, filled by its parser.
 
 pub mod analyze;
 pub mod bundle;

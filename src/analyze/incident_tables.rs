@@ -1,6 +1,7 @@
 //! Writes the findings of a bundle as the `incidents` and `incident_evidence` tables.
 
 use crate::correlate::model::Findings;
+use crate::domain::RecycleReason;
 use crate::tables::incident_evidence::{IncidentEvidenceRow, IncidentEvidenceTable};
 use crate::tables::incidents::{IncidentsRow, IncidentsTable};
 use crate::tables::BatchSink;
@@ -34,7 +35,7 @@ pub fn write(f: &Findings, sink: &mut dyn BatchSink) -> Result<()> {
         inc.push(&IncidentsRow {
             bundle_id: Some(&f.bundle_id),
             incident_id: Some(&i.id),
-            kind: Some(&i.kind),
+            kind: Some(i.kind.name()),
             app_pool: i.app_pool.as_deref(),
             sites: Some(&sites),
             pids: Some(&pids),
@@ -44,7 +45,7 @@ pub fn write(f: &Findings, sink: &mut dyn BatchSink) -> Result<()> {
             exception_code: c.exception_code.as_deref(),
             exception_name: c.exception_name.as_deref(),
             exception_type: c.exception_type.as_deref(),
-            recycle_reason: c.recycle_reason.as_deref(),
+            recycle_reason: c.recycle_reason.map(RecycleReason::name),
             exit_code: c.exit_code.as_deref(),
             abandoned: Some(m.abandoned as i64),
             dropped: Some(m.dropped as i64),
@@ -63,7 +64,7 @@ pub fn write(f: &Findings, sink: &mut dyn BatchSink) -> Result<()> {
                 bundle_id: Some(&f.bundle_id),
                 incident_id: Some(&i.id),
                 seq: Some(n as i32 + 1),
-                source: Some(&e.source),
+                source: Some(e.source.name()),
                 time: micros(&e.time),
                 source_file: Some(&e.file),
                 source_line: e.line,

@@ -1,55 +1,64 @@
-//! Ties HTTP.sys lines to the episode of their pool whose window covers them (a
-//! polars asof join by pool, then the exact window of each rule), then groups each
-//! pool's lines into bursts: a burst with any line tied to an episode belongs to it,
-//! the others are bursts no lifecycle event explains.
+//! Ties HTTP.sys lines to the episode of their pool whose window covers them (each
+//! rule's exact window, never another pool's episode), then groups each pool's lines
+//! into bursts: a burst with any line tied to an episode belongs to it, the others are
+//! bursts no lifecycle event explains.
 
 use super::episodes::{Episode, EpisodeKind};
-use super::join::{asof, Direction};
 use super::pools::Pools;
 use super::rules::Rules;
-use super::signals::{Category, Line};
+use super::signals::Line;
+use crate::domain::Signal;
+use std::collections::BTreeMap;
 
 const SEC: i64 = 1_000_000;
 
-/// The time range an episode claims lines of a category in.
-pub fn window(e: &Episode, cat: Category, pools: &Pools, rules: &Rules) -> Option<(i64, i64)> {
-    let slack = rules.slack_s * SEC;
-    let limit = e
-        .pool
-        .as_deref()
-        .and_then(|p| pools.settings(p))
-        .and_then(|s| s.shutdown_time_limit_s)
-        .unwrap_or(rules.default_shutdown_time_limit_s);
-    use Category::*;
+/// The time range an episode claims lines of a signal in: each kind claims the signals
+/// it causes (domain.md §5.2), within its own window.
+pub fn window(e: &Episode, sig: Signal, pools: &Pools, rules: &Rules) -> Option<(i64, i64)> {
     use EpisodeKind as K;
-    let w = match (e.kind, cat) {
-        (K::Crash, Abandoned | QueueTimeout) => (
-            e.first - rules.crash_before_s * SEC,
-            e.last + rules.crash_after_s * SEC,
+    use Signal::*;
+    let s = |v: i64| v * SEC;
+    let (claims, from, to) = match e.kind {
+        K::Crash => (
+            matches!(sig, Abandoned | QueueTimeout),
+            e.first - s(rules.crash_before_s),
+            e.last + s(rules.crash_after_s),
         ),
-        (K::Hang, QueueFull | QueueTimeout | Offline) => (
-            e.anchor - rules.hang_before_s * SEC,
-            e.anchor + rules.hang_after_s * SEC,
+        K::Hang => (
+            matches!(sig, QueueFull | QueueTimeout | Offline | Abandoned),
+            e.anchor - s(rules.hang_before_s),
+            e.anchor + s(rules.hang_after_s),
         ),
-        (K::Hang, Abandoned) => (
-            e.anchor - rules.hang_before_s * SEC,
-            e.anchor + rules.hang_after_s * SEC,
+        K::RapidFail => (
+            matches!(sig, Abandoned | Offline | QueueTimeout),
+            e.first - s(rules.crash_before_s),
+            e.anchor + s(rules.rapid_fail_after_s),
         ),
-        (K::RapidFail, Abandoned | Offline | QueueTimeout) => (
-            e.first - rules.crash_before_s * SEC,
-            e.anchor + rules.rapid_fail_after_s * SEC,
+        K::ShutdownTimeout => (
+            sig == Abandoned,
+            e.anchor - s(rules.shutdown_timeout_around_s),
+            e.anchor + s(rules.shutdown_timeout_around_s),
         ),
-        (K::ShutdownTimeout, Abandoned) => (
-            e.anchor - rules.shutdown_timeout_around_s * SEC,
-            e.anchor + rules.shutdown_timeout_around_s * SEC,
-        ),
-        (K::Recycle, Shutdown | Abandoned | Offline | QueueTimeout) => {
-            (e.anchor, e.anchor + (limit + rules.recycle_after_s) * SEC)
+        K::Recycle => {
+            let limit = e
+                .pool
+                .as_deref()
+                .and_then(|p| pools.settings(p))
+                .and_then(|p| p.shutdown_time_limit_s)
+                .unwrap_or(rules.default_shutdown_time_limit_s);
+            (
+                matches!(sig, Shutdown | Abandoned | Offline | QueueTimeout),
+                e.anchor,
+                e.anchor + s(limit + rules.recycle_after_s),
+            )
         }
-        (K::PoolDisabled, Offline) => (e.anchor, e.anchor + rules.rapid_fail_after_s * SEC),
-        _ => return None,
+        K::PoolDisabled => (
+            sig == Offline,
+            e.anchor,
+            e.anchor + s(rules.rapid_fail_after_s),
+        ),
     };
-    Some((w.0 - slack, w.1 + slack))
+    claims.then(|| (from - s(rules.slack_s), to + s(rules.slack_s)))
 }
 
 /// A burst of one pool's lines.
@@ -71,104 +80,130 @@ pub fn attach(
     rules: &Rules,
     traffic_between: &dyn Fn(&str, i64, i64) -> u64,
 ) -> Vec<Burst> {
-    let key = |p: &Option<String>| p.clone().unwrap_or_default();
-    let left: Vec<(i64, String)> = lines.iter().map(|l| (l.time, key(&l.pool))).collect();
-    let by_anchor: Vec<(i64, String)> = eps.iter().map(|e| (e.anchor, key(&e.pool))).collect();
-    let by_first: Vec<(i64, String)> = eps
-        .iter()
-        .map(|e| (e.first - rules.hang_before_s * SEC, key(&e.pool)))
-        .collect();
-    let tol = 6 * 3600 * SEC;
-    let cands: Vec<Vec<Option<usize>>> = vec![
-        asof(&left, &by_anchor, Direction::Backward, tol).unwrap_or_default(),
-        asof(&left, &by_anchor, Direction::Forward, tol).unwrap_or_default(),
-        asof(&left, &by_first, Direction::Backward, tol).unwrap_or_default(),
-    ];
-    let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
-    for (i, l) in lines.iter().enumerate() {
-        if l.pool.is_none() {
-            continue;
-        }
-        let mut best: Option<(i64, usize)> = None;
-        for c in &cands {
-            let Some(e) = c.get(i).copied().flatten() else {
-                continue;
-            };
-            let Some((from, to)) = window(&eps[e], l.cat, pools, rules) else {
-                continue;
-            };
-            if l.time >= from && l.time <= to {
-                let d = (l.time - eps[e].anchor).abs();
-                if best.is_none_or(|(bd, be)| (d, e) < (bd, be)) {
-                    best = Some((d, e));
-                }
-            }
-        }
-        owner[i] = best.map(|(_, e)| e);
-    }
-
-    // Bursts per pool.
-    let mut pools_seen: Vec<Option<String>> = lines.iter().map(|l| l.pool.clone()).collect();
-    pools_seen.sort();
-    pools_seen.dedup();
-    let mut bursts = Vec::new();
-    for p in pools_seen {
-        let mut idx: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].pool == p).collect();
-        idx.sort_by_key(|&i| (lines[i].time, i));
-        let mut cur: Vec<usize> = Vec::new();
-        for &i in &idx {
-            if let Some(&last) = cur.last() {
-                if lines[i].time - lines[last].time > rules.burst_gap_s * SEC {
-                    bursts.push(Burst {
-                        pool: p.clone(),
-                        lines: std::mem::take(&mut cur),
-                        episode: None,
-                    });
-                }
-            }
-            cur.push(i);
-        }
-        if !cur.is_empty() {
-            bursts.push(Burst {
-                pool: p.clone(),
-                lines: cur,
-                episode: None,
-            });
-        }
-    }
+    let owner = owners(lines, eps, pools, rules);
+    let mut bursts = bursts(lines, rules);
     for b in &mut bursts {
-        let mut votes: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-        for &i in &b.lines {
-            if let Some(e) = owner[i] {
-                *votes.entry(e).or_default() += 1;
-            }
-        }
-        b.episode = votes
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|(e, _)| e);
-        // A pool left offline by rapid-fail (or disabled) stays offline until its
-        // sites serve again: later offline bursts belong to the same episode.
-        if b.episode.is_none() && b.lines.iter().all(|&i| lines[i].cat == Category::Offline) {
-            let t0 = lines[b.lines[0]].time;
-            if let Some(pool) = &b.pool {
-                b.episode = eps
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| {
-                        matches!(e.kind, EpisodeKind::RapidFail | EpisodeKind::PoolDisabled)
-                            && e.pool.as_ref() == Some(pool)
-                            && e.anchor <= t0
-                    })
-                    .max_by_key(|(_, e)| e.anchor)
-                    .filter(|(_, e)| traffic_between(pool, e.anchor + rules.slack_s * SEC, t0) == 0)
-                    .map(|(i, _)| i);
-            }
+        b.episode = most_owned(b, &owner);
+        if b.episode.is_none() {
+            b.episode = still_offline(b, lines, eps, rules, traffic_between);
         }
     }
     bursts
 }
 
+/// The span of time an episode can claim lines in, whatever their signal.
+fn reach(e: &Episode, pools: &Pools, rules: &Rules) -> Option<(i64, i64)> {
+    Signal::ALL
+        .iter()
+        .filter_map(|&sig| window(e, sig, pools, rules))
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+}
+
+/// When an episode can claim lines: (from, to, episode index).
+type Span = (i64, i64, usize);
+
+/// For each line, the episode of its pool whose window covers it, the nearest anchor
+/// first (then the earlier episode).
+fn owners(lines: &[Line], eps: &[Episode], pools: &Pools, rules: &Rules) -> Vec<Option<usize>> {
+    // Per pool: (start of reach, end of reach, episode), sorted; and the longest reach.
+    let mut by_pool: BTreeMap<&str, (Vec<Span>, i64)> = BTreeMap::new();
+    for (i, e) in eps.iter().enumerate() {
+        let (Some(pool), Some((from, to))) = (e.pool.as_deref(), reach(e, pools, rules)) else {
+            continue;
+        };
+        let entry = by_pool.entry(pool).or_default();
+        entry.0.push((from, to, i));
+        entry.1 = entry.1.max(to - from);
+    }
+    for (spans, _) in by_pool.values_mut() {
+        spans.sort_unstable();
+    }
+    let owner = |l: &Line| -> Option<usize> {
+        let (spans, longest) = by_pool.get(l.pool.as_deref()?)?;
+        let upto = spans.partition_point(|s| s.0 <= l.time);
+        spans[..upto]
+            .iter()
+            .rev()
+            .take_while(|s| s.0 >= l.time - longest)
+            .filter(|s| s.1 >= l.time)
+            .filter(|s| {
+                window(&eps[s.2], l.sig, pools, rules)
+                    .is_some_and(|(from, to)| l.time >= from && l.time <= to)
+            })
+            .map(|s| ((l.time - eps[s.2].anchor).abs(), s.2))
+            .min()
+            .map(|(_, e)| e)
+    };
+    lines.iter().map(owner).collect()
+}
+
+/// Each pool's lines, split wherever two are more than `burst_gap_s` apart.
+fn bursts(lines: &[Line], rules: &Rules) -> Vec<Burst> {
+    let mut by_pool: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        by_pool.entry(l.pool.as_deref()).or_default().push(i);
+    }
+    let mut bursts = Vec::new();
+    for (pool, mut idx) in by_pool {
+        idx.sort_by_key(|&i| (lines[i].time, i));
+        let mut cur: Vec<usize> = Vec::new();
+        for i in idx {
+            let gap = cur.last().map(|&last| lines[i].time - lines[last].time);
+            if gap.is_some_and(|g| g > rules.burst_gap_s * SEC) {
+                bursts.push(Burst {
+                    pool: pool.map(str::to_string),
+                    lines: std::mem::take(&mut cur),
+                    episode: None,
+                });
+            }
+            cur.push(i);
+        }
+        bursts.push(Burst {
+            pool: pool.map(str::to_string),
+            lines: cur,
+            episode: None,
+        });
+    }
+    bursts
+}
+
+/// The episode most of a burst's tied lines belong to (the earlier one on a tie).
+fn most_owned(b: &Burst, owner: &[Option<usize>]) -> Option<usize> {
+    let mut votes: BTreeMap<usize, usize> = BTreeMap::new();
+    for e in b.lines.iter().filter_map(|&i| owner[i]) {
+        *votes.entry(e).or_default() += 1;
+    }
+    votes
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(e, _)| e)
+}
+
+/// A pool left offline by rapid-fail (or disabled) stays offline until its sites serve
+/// again: a later burst of offline lines only belongs to the same episode.
+fn still_offline(
+    b: &Burst,
+    lines: &[Line],
+    eps: &[Episode],
+    rules: &Rules,
+    traffic_between: &dyn Fn(&str, i64, i64) -> u64,
+) -> Option<usize> {
+    if !b.lines.iter().all(|&i| lines[i].sig == Signal::Offline) {
+        return None;
+    }
+    let pool = b.pool.as_ref()?;
+    let t0 = lines[b.lines[0]].time;
+    eps.iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            matches!(e.kind, EpisodeKind::RapidFail | EpisodeKind::PoolDisabled)
+                && e.pool.as_ref() == Some(pool)
+                && e.anchor <= t0
+        })
+        .max_by_key(|(_, e)| e.anchor)
+        .filter(|(_, e)| traffic_between(pool, e.anchor + rules.slack_s * SEC, t0) == 0)
+        .map(|(i, _)| i)
+}
 #[cfg(test)]
 mod tests {
     use super::super::episodes::{Episode, EpisodeKind};
@@ -195,7 +230,7 @@ mod tests {
             time: t,
             pool: Some(pool.into()),
             site: None,
-            cat: Category::of(reason).unwrap(),
+            sig: Signal::of(reason).unwrap(),
             reason: reason.into(),
             status: None,
             file: "h.log".into(),
@@ -268,10 +303,10 @@ mod tests {
         let eps = [ep(EpisodeKind::Recycle, "a", t)];
         let inside = line(t + 99 * SEC, "a", "AppShutdown");
         let before = line(t - 10 * SEC, "a", "AppShutdown");
-        let w = window(&eps[0], Category::Shutdown, &Pools::default(), &rules).unwrap();
+        let w = window(&eps[0], Signal::Shutdown, &Pools::default(), &rules).unwrap();
         assert!(inside.time <= w.1 && inside.time >= w.0);
         assert!(before.time < w.0);
         // QueueFull lines are not what a recycle causes.
-        assert!(window(&eps[0], Category::QueueFull, &Pools::default(), &rules).is_none());
+        assert!(window(&eps[0], Signal::QueueFull, &Pools::default(), &rules).is_none());
     }
 }

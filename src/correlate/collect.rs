@@ -3,31 +3,13 @@
 //! long, per-minute traffic per site, HTTP.sys lines per minute per pool and class, and
 //! the time range of each event log. Bounded by what is interesting, not by input size.
 
+use super::episodes::Life;
+use super::pools::{PoolSettings, SiteApp};
+use crate::domain::codes::is_broken_connection;
+use crate::domain::httpsys::{self, ReasonClass};
+use crate::domain::lifecycle::{Lifecycle, Origin};
 use crate::tables::{Batch, BatchSink, TableId};
-use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-
-/// HTTP.sys reasons kept for correlation.
-pub const SIGNAL_REASONS: &[&str] = &[
-    "Connection_Abandoned_By_ReqQueue",
-    "Connection_Abandoned_By_AppPool",
-    "AppOffline",
-    "AppShutdown",
-    "AppPoolTimer",
-    "Disabled",
-    "QueueFull",
-    "Timer_AppPool",
-    "Timer_ReqQueue",
-    "Connection_Dropped",
-    "Connection_Dropped_List_Full",
-    "Timer_MinBytesPerSecond",
-    "Timer_EntityBody",
-    "ConnLimit",
-    "Connections_Refused",
-];
-
-/// Win32 statuses that mean the connection broke.
-pub const BROKEN_WIN32: &[i64] = &[64, 121, 995, 1229, 1236];
 
 /// Requests at least this long are tracked (to count requests in flight at a death).
 pub const LONG_REQUEST_MS: i64 = 5_000;
@@ -124,8 +106,8 @@ pub type LongRequests = (i64, i64, i64, u64);
 /// The correlation inputs of one bundle.
 #[derive(Default)]
 pub struct Collected {
-    /// Lifecycle rows.
-    pub lifecycle: Vec<DataFrame>,
+    /// Lifecycle events, typed; sorted by time, file and record once merged.
+    pub lifecycle: Vec<Life>,
     /// HTTP.sys lines with a signal reason.
     pub httperr: Vec<HttpRow>,
     /// W3C requests that failed.
@@ -142,14 +124,14 @@ pub struct Collected {
     open_failed: HashMap<FailedKey, usize>,
     /// HTTP.sys lines per (site id, queue): which pool serves which site.
     pub site_queue: BTreeMap<(i64, String), u64>,
-    /// Sites rows (applicationHost.config).
-    pub sites: Vec<DataFrame>,
-    /// App pool rows.
-    pub app_pools: Vec<DataFrame>,
+    /// Applications of sites and their pools (applicationHost.config), in input order.
+    pub sites: Vec<SiteApp>,
+    /// Application pools and their settings (applicationHost.config), in input order.
+    pub app_pools: Vec<PoolSettings>,
     /// Requests per (site, minute since epoch).
     pub traffic: BTreeMap<(i64, i64), Minute>,
     /// HTTP.sys lines per (pool or `-`, minute, class).
-    pub httperr_minutes: BTreeMap<(String, i64, String), u64>,
+    pub httperr_minutes: BTreeMap<(String, i64, ReasonClass), u64>,
     /// Event log time range per channel: (first, last, records).
     pub event_logs: BTreeMap<String, (i64, i64, u64)>,
 }
@@ -165,6 +147,8 @@ impl Collected {
             all.merge(part);
         }
         all.compact_long_requests();
+        all.lifecycle
+            .sort_by(|a, b| (a.time, &a.file, a.record_id).cmp(&(b.time, &b.file, b.record_id)));
         all
     }
 
@@ -227,7 +211,6 @@ impl Collected {
     fn keep_httperr(&mut self, b: &Batch) {
         let time = b.ints("time");
         let reason = b.strs("reason");
-        let class = b.strs("reason_class");
         let queue = b.strs("queue");
         let site = b.ints("site_id");
         let status = b.ints("sc_status");
@@ -239,14 +222,14 @@ impl Collected {
         let cols = time
             .iter()
             .zip(reason.iter())
-            .zip(class.iter().zip(queue.iter()))
+            .zip(queue.iter())
             .zip(site.iter().zip(status.iter()));
-        for (i, (((t, r), (c, q)), (s, st))) in cols.enumerate() {
+        for (i, (((t, r), q), (s, st))) in cols.enumerate() {
             let Some(t) = t else { continue };
             let key = (
                 q.unwrap_or("-").to_ascii_lowercase(),
                 t.div_euclid(MINUTE),
-                c.unwrap_or("unknown").to_string(),
+                r.map_or(ReasonClass::Unknown, ReasonClass::of),
             );
             *self.httperr_minutes.entry(key).or_default() += 1;
             if let (Some(s), Some(q)) = (s, q) {
@@ -254,7 +237,7 @@ impl Collected {
                     *self.site_queue.entry((s, q.to_string())).or_default() += 1;
                 }
             }
-            let Some(r) = r.filter(|r| SIGNAL_REASONS.contains(r)) else {
+            let Some(r) = r.filter(|r| httpsys::is_signal(r)) else {
                 continue;
             };
             self.second(t);
@@ -304,8 +287,7 @@ impl Collected {
         let mut run: Option<((i64, i64), Minute)> = None;
         for (i, (((t, s), (st, w)), (tt, s0))) in rows.enumerate() {
             let Some(t) = t else { continue };
-            let failed =
-                st.is_some_and(|v| v >= 500) || w.is_some_and(|v| BROKEN_WIN32.contains(&v));
+            let failed = st.is_some_and(|v| v >= 500) || w.is_some_and(is_broken_connection);
             let key = (s.unwrap_or(-1), t.div_euclid(MINUTE));
             if let Some((k, m)) = run.take_if(|(k, _)| *k != key) {
                 self.traffic.entry(k).or_default().add(&m);
@@ -381,13 +363,18 @@ impl Collected {
     /// Looks at one batch of a table.
     pub fn take(&mut self, batch: &Batch) {
         match batch.table() {
-            TableId::Lifecycle => self.lifecycle.push(batch.to_frame()),
             TableId::Httperr => self.keep_httperr(batch),
             TableId::Requests => self.keep_requests(batch),
             TableId::Events => self.keep_events(batch),
-            TableId::Sites => self.sites.push(batch.to_frame()),
-            TableId::AppPools => self.app_pools.push(batch.to_frame()),
-            _ => {}
+            TableId::Sites => self.sites.extend(SiteApp::of_batch(batch)),
+            TableId::AppPools => self.app_pools.extend(PoolSettings::of_batch(batch)),
+            // Lifecycle events arrive typed (`BatchSink::lifecycle`); the other tables
+            // hold nothing correlation uses.
+            TableId::Lifecycle
+            | TableId::Sources
+            | TableId::ParseErrors
+            | TableId::Incidents
+            | TableId::IncidentEvidence => {}
         }
     }
 }
@@ -405,25 +392,18 @@ impl<S: BatchSink> BatchSink for Tee<'_, S> {
         self.collected.take(&batch);
         self.inner.put(batch)
     }
+
+    fn lifecycle(&mut self, origin: &Origin<'_>, event: &Lifecycle) {
+        if let Some(life) = Life::of(origin, event) {
+            self.collected.lifecycle.push(life);
+        }
+        self.inner.lifecycle(origin, event);
+    }
 }
 
 /// Request text kept for evidence, cut at 200 bytes.
 fn cut(s: &str) -> String {
     crate::text::truncate(s, 200).to_string()
-}
-
-/// Stacks frames into one (empty with no columns if none).
-pub fn stack(frames: &[DataFrame]) -> DataFrame {
-    let mut it = frames.iter();
-    let Some(first) = it.next() else {
-        return DataFrame::empty();
-    };
-    let mut acc = first.clone();
-    for f in it {
-        let _ = acc.vstack_mut(f);
-    }
-    acc.rechunk_mut();
-    acc
 }
 
 #[cfg(test)]

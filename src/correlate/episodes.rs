@@ -2,43 +2,26 @@
 //! Error 1000 → WER 1001 → WAS 5011/5009, with .NET 1026 and ASP.NET 1309, joined on
 //! the pid, one episode not three), a hang (5010), rapid-fail (5002 with the crashes
 //! before it), a shutdown timeout (5013 with the recycle before it), a recycle, a pool
-//! disabled for its identity.
+//! disabled for its identity. Each phase of the building is a function of its own.
 
-use super::frames::{i64s, strs};
-use super::join::{asof, Direction};
-use super::model::{exception_name, Cause};
+use super::join::TimeIndex;
+use super::model::Cause;
 use super::pools::{key, Pools};
 use super::rules::Rules;
-use polars::prelude::DataFrame;
+use crate::domain::codes::exception_name;
+use crate::domain::lifecycle::{DisableCause, Lifecycle, LifecycleKind, Origin, Reporter};
 use std::collections::BTreeSet;
+use LifecycleKind as K;
 
 const SEC: i64 = 1_000_000;
 
-/// One lifecycle row.
-#[derive(Debug, Clone, Default)]
+/// One lifecycle event, as correlation keeps it: where it was read, and what it says.
+#[derive(Debug, Clone)]
 pub struct Life {
     /// Time.
     pub time: i64,
-    /// Lifecycle kind.
-    pub kind: String,
-    /// Pool key.
+    /// Pool key (of `event.app_pool`).
     pub pool: Option<String>,
-    /// Pid.
-    pub pid: Option<i64>,
-    /// Recycle reason.
-    pub reason: Option<String>,
-    /// Exit code.
-    pub exit_code: Option<String>,
-    /// Exception code.
-    pub exception_code: Option<String>,
-    /// Faulting module.
-    pub module: Option<String>,
-    /// Exception type.
-    pub exception_type: Option<String>,
-    /// Site id.
-    pub site_id: Option<i64>,
-    /// Detail text.
-    pub detail: Option<String>,
     /// Provider.
     pub provider: String,
     /// Event id.
@@ -47,54 +30,32 @@ pub struct Life {
     pub file: String,
     /// Record id.
     pub record_id: Option<i64>,
+    /// What the event says.
+    pub event: Lifecycle,
 }
 
-/// Reads the lifecycle frame, sorted by time.
-pub fn rows(df: &DataFrame) -> Vec<Life> {
-    let n = df.height();
-    let (time, pid, site, eid, rec) = (
-        i64s(df, "time"),
-        i64s(df, "pid"),
-        i64s(df, "site_id"),
-        i64s(df, "event_id"),
-        i64s(df, "record_id"),
-    );
-    let s = |c: &str| strs(df, c);
-    let (kind, pool, reason, exit, code, module, etype, detail, prov, file) = (
-        s("kind"),
-        s("app_pool"),
-        s("recycle_reason"),
-        s("exit_code"),
-        s("exception_code"),
-        s("faulting_module"),
-        s("exception_type"),
-        s("detail"),
-        s("provider"),
-        s("source_file"),
-    );
-    let mut v: Vec<Life> = (0..n)
-        .filter_map(|i| {
-            Some(Life {
-                time: time[i]?,
-                kind: kind[i].clone().unwrap_or_default(),
-                pool: pool[i].as_deref().map(key),
-                pid: pid[i],
-                reason: reason[i].clone(),
-                exit_code: exit[i].clone(),
-                exception_code: code[i].clone(),
-                module: module[i].clone(),
-                exception_type: etype[i].clone(),
-                site_id: site[i],
-                detail: detail[i].clone(),
-                provider: prov[i].clone().unwrap_or_default(),
-                event_id: eid[i].unwrap_or(0),
-                file: file[i].clone().unwrap_or_default(),
-                record_id: rec[i],
-            })
+impl Life {
+    /// The event read at `origin`; None without a time (it cannot be placed).
+    pub fn of(origin: &Origin<'_>, event: &Lifecycle) -> Option<Life> {
+        Some(Life {
+            time: origin.time?,
+            pool: event.app_pool.as_deref().map(key),
+            provider: origin.provider.unwrap_or_default().to_string(),
+            event_id: origin.event_id.map_or(0, i64::from),
+            file: origin.source_file.to_string(),
+            record_id: Some(origin.record_id),
+            event: event.clone(),
         })
-        .collect();
-    v.sort_by(|a, b| (a.time, &a.file, a.record_id).cmp(&(b.time, &b.file, b.record_id)));
-    v
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> LifecycleKind {
+        self.event.kind
+    }
+
+    fn is_was(&self) -> bool {
+        self.event.reporter == Reporter::Was
+    }
 }
 
 /// Kinds of episodes.
@@ -162,118 +123,125 @@ impl Episode {
         self.events.push(i);
         self.first = self.first.min(l.time);
         self.last = self.last.max(l.time);
-        if let Some(p) = l.pid {
-            if !matches!(l.kind.as_str(), "request_error") {
+        if let Some(p) = l.event.pid {
+            // ASP.NET names the pid of the request, not always the one that died.
+            if l.kind() != K::RequestError {
                 self.pids.insert(p);
             }
         }
-        if let Some(s) = l.site_id {
+        if let Some(s) = l.event.site_id {
             self.sites.insert(s);
         }
-        let c = &mut self.cause;
-        if c.faulting_module.is_none() {
-            c.faulting_module = l.module.clone();
+        self.cause.add(l);
+    }
+
+    /// Takes in another episode's events (an absorbed recycle or crash).
+    fn absorb(&mut self, other: Episode) {
+        self.events.extend(other.events);
+        self.pids.extend(other.pids);
+        self.first = self.first.min(other.first);
+    }
+}
+
+impl Cause {
+    /// Fills what is still unknown from one more event of the episode.
+    fn add(&mut self, l: &Life) {
+        let name = |code: &Option<String>| code.as_deref().and_then(exception_name);
+        if self.faulting_module.is_none() {
+            self.faulting_module = l.event.faulting_module.clone();
         }
-        if c.exception_code.is_none() {
-            c.exception_code = l.exception_code.clone();
-            c.exception_name = l
-                .exception_code
-                .as_deref()
-                .and_then(exception_name)
-                .map(str::to_string);
+        if self.exception_code.is_none() {
+            self.exception_code = l.event.exception_code.clone();
+            self.exception_name = name(&l.event.exception_code).map(str::to_string);
         }
-        if c.exception_type.is_none() {
-            c.exception_type = l.exception_type.clone();
+        if self.exception_type.is_none() {
+            self.exception_type = l.event.exception_type.clone();
         }
-        if c.exit_code.is_none() {
-            c.exit_code = l.exit_code.clone();
-            if c.exception_name.is_none() {
-                c.exception_name = l
-                    .exit_code
-                    .as_deref()
-                    .and_then(exception_name)
-                    .map(str::to_string);
+        if self.exit_code.is_none() {
+            self.exit_code = l.event.exit_code.clone();
+            if self.exception_name.is_none() {
+                self.exception_name = name(&l.event.exit_code).map(str::to_string);
             }
         }
-        if c.error.is_none() && l.event_id == 5011 {
-            c.error = l
-                .detail
-                .as_deref()
-                .and_then(|d| d.rsplit("error ").next())
-                .filter(|e| e.starts_with("0x"))
-                .map(str::to_string);
+        if self.error.is_none() {
+            self.error = l.event.was_error.map(|e| format!("0x{e:08x}"));
         }
-        if c.recycle_reason.is_none() && matches!(l.kind.as_str(), "recycle" | "shutdown") {
-            c.recycle_reason = l.reason.clone();
+        if self.recycle_reason.is_none() && matches!(l.kind(), K::Recycle | K::Shutdown) {
+            self.recycle_reason = l.event.recycle_reason;
         }
     }
 }
 
-fn is_was(l: &Life) -> bool {
-    l.provider.eq_ignore_ascii_case("Microsoft-Windows-WAS")
-        || l.provider.eq_ignore_ascii_case("WAS")
-}
-
-/// Builds the episodes of a bundle's lifecycle rows.
+/// Builds the episodes of a bundle's lifecycle rows (sorted by time).
 pub fn build(life: &[Life], pools: &Pools, rules: &Rules) -> Vec<Episode> {
     let mut used = vec![false; life.len()];
-    let mut eps: Vec<Episode> = Vec::new();
-    let crash_was: Vec<usize> = (0..life.len())
-        .filter(|&i| {
-            is_was(&life[i]) && matches!(life[i].kind.as_str(), "crash" | "startup_timeout")
-        })
+    let mut eps = crash_cascades(life, &mut used, rules);
+    join_was_crashes(life, &mut used, &mut eps, rules);
+    attach_crash_reports(life, &mut used, &mut eps, rules);
+    // A crash with no WAS event: the pool of the site its ASP.NET event names.
+    for e in eps.iter_mut().filter(|e| e.pool.is_none()) {
+        e.pool = e.sites.iter().find_map(|s| pools.site_pool.get(s).cloned());
+    }
+    eps.extend(single_event_episodes(life, &used));
+    eps.sort_by_key(|e| (e.anchor, e.kind));
+    let mut absorbed = vec![false; eps.len()];
+    shutdown_timeouts_take_their_recycle(&mut eps, &mut absorbed, pools, rules);
+    rapid_fails_take_their_crashes(&mut eps, &mut absorbed, pools, rules);
+    let mut out: Vec<Episode> = eps
+        .into_iter()
+        .zip(absorbed)
+        .filter(|(_, a)| !a)
+        .map(|(e, _)| e)
         .collect();
-    let app_err: Vec<usize> = (0..life.len())
-        .filter(|&i| life[i].kind == "crash" && !is_was(&life[i]))
-        .collect();
+    for e in &mut out {
+        e.events.sort();
+        e.deaths.sort();
+        e.deaths.dedup();
+    }
+    out
+}
 
-    // 1. Crash cascades anchored on Application Error 1000, joined to WAS on the pid.
-    let left: Vec<(i64, String)> = app_err
-        .iter()
-        .map(|&i| {
-            (
-                life[i].time,
-                life[i].pid.map(|p| p.to_string()).unwrap_or_default(),
-            )
-        })
-        .collect();
-    let right: Vec<(i64, String)> = crash_was
-        .iter()
-        .map(|&i| {
-            (
-                life[i].time,
-                life[i].pid.map(|p| p.to_string()).unwrap_or_default(),
-            )
-        })
-        .collect();
-    let fwd = asof(&left, &right, Direction::Forward, rules.cascade_s * SEC)
-        .unwrap_or_else(|_| vec![None; left.len()]);
-    let back = asof(
-        &left,
-        &right,
-        Direction::Backward,
-        rules.crash_before_s * SEC,
-    )
-    .unwrap_or_else(|_| vec![None; left.len()]);
-    for (n, &i) in app_err.iter().enumerate() {
-        let mut ep = Episode::new(EpisodeKind::Crash, None, life[i].time);
-        ep.add(i, &life[i]);
-        ep.deaths.push(life[i].time);
+/// WAS events that say a worker died (5009, 5011) or never came up (5012).
+fn is_was_crash(l: &Life) -> bool {
+    l.is_was() && matches!(l.kind(), K::Crash | K::StartupTimeout)
+}
+
+/// Phase 1: a crash episode per Application Error 1000, its pool from the WAS event of
+/// the same pid right after it (else right before it).
+fn crash_cascades(life: &[Life], used: &mut [bool], rules: &Rules) -> Vec<Episode> {
+    let was = TimeIndex::new(
+        (0..life.len())
+            .filter(|&i| is_was_crash(&life[i]))
+            .filter_map(|i| Some((life[i].event.pid?, life[i].time, i))),
+    );
+    let mut eps = Vec::new();
+    for (i, l) in life.iter().enumerate() {
+        if l.kind() != K::Crash || l.is_was() {
+            continue;
+        }
+        let mut ep = Episode::new(EpisodeKind::Crash, None, l.time);
+        ep.add(i, l);
+        ep.deaths.push(l.time);
         used[i] = true;
-        if let Some(r) = fwd[n].or(back[n]).filter(|_| life[i].pid.is_some()) {
-            let w = crash_was[r];
-            if !used[w] {
+        if let Some(pid) = l.event.pid {
+            let w = was
+                .first_after(&pid, l.time, rules.cascade_s * SEC)
+                .or_else(|| was.last_before(&pid, l.time, rules.crash_before_s * SEC));
+            if let Some(w) = w {
                 ep.pool = life[w].pool.clone();
             }
         }
         eps.push(ep);
     }
-    // WAS crash events join the cascade of the same pid; the rest start their own.
-    for &w in &crash_was {
-        let l = &life[w];
+    eps
+}
+
+/// Phase 2: WAS crash events join the cascade of the same pid; the rest start their own.
+fn join_was_crashes(life: &[Life], used: &mut [bool], eps: &mut Vec<Episode>, rules: &Rules) {
+    for (w, l) in life.iter().enumerate().filter(|(_, l)| is_was_crash(l)) {
         let found = eps.iter_mut().rev().find(|e| {
             e.kind == EpisodeKind::Crash
-                && l.pid.is_some_and(|p| e.pids.contains(&p))
+                && l.event.pid.is_some_and(|p| e.pids.contains(&p))
                 && l.time >= e.anchor - rules.crash_before_s * SEC
                 && l.time <= e.anchor + rules.cascade_s * SEC
                 && (e.pool.is_none() || e.pool == l.pool)
@@ -289,7 +257,7 @@ pub fn build(life: &[Life], pools: &Pools, rules: &Rules) -> Vec<Episode> {
                 let mut e = Episode::new(EpisodeKind::Crash, l.pool.clone(), l.time);
                 e.add(w, l);
                 e.deaths.push(l.time);
-                if l.kind == "startup_timeout" && e.cause.exception_name.is_none() {
+                if l.kind() == K::StartupTimeout && e.cause.exception_name.is_none() {
                     e.cause.exception_name = Some("startup time limit exceeded".into());
                 }
                 eps.push(e);
@@ -297,31 +265,50 @@ pub fn build(life: &[Life], pools: &Pools, rules: &Rules) -> Vec<Episode> {
         }
         used[w] = true;
     }
-    // WER, .NET Runtime and ASP.NET reports of the same crash.
+}
+
+/// How long before and after a crash's anchor a report of it may be logged, if the
+/// event is a report of a crash: ASP.NET 1309 comes before the process dies, WER and
+/// .NET Runtime after.
+fn report_window(kind: LifecycleKind, rules: &Rules) -> Option<(i64, i64)> {
+    match kind {
+        K::RequestError => Some((rules.request_error_before_s, rules.request_error_after_s)),
+        K::CrashReport | K::UnhandledException => {
+            Some((rules.crash_report_before_s, rules.crash_report_after_s))
+        }
+        K::Crash
+        | K::Hang
+        | K::StartupTimeout
+        | K::ShutdownTimeout
+        | K::Recycle
+        | K::Shutdown
+        | K::Disable(_)
+        | K::ListenerFailure
+        | K::StartFailure
+        | K::ServiceCrash => None,
+    }
+}
+
+/// Phase 3: WER, .NET Runtime and ASP.NET reports join the nearest crash.
+fn attach_crash_reports(life: &[Life], used: &mut [bool], eps: &mut [Episode], rules: &Rules) {
     for (i, l) in life.iter().enumerate() {
-        if used[i]
-            || !matches!(
-                l.kind.as_str(),
-                "crash_report" | "unhandled_exception" | "request_error"
-            )
-        {
+        if used[i] {
             continue;
         }
-        let (before, after) = match l.kind.as_str() {
-            "request_error" => (5 * SEC, 60 * SEC),
-            _ => (30 * SEC, 10 * SEC),
+        let Some((before, after)) = report_window(l.kind(), rules) else {
+            continue;
         };
         let target = eps
             .iter_mut()
             .filter(|e| {
                 e.kind == EpisodeKind::Crash
-                    && l.time >= e.anchor - after
-                    && l.time <= e.anchor + before
+                    && l.time >= e.anchor - before * SEC
+                    && l.time <= e.anchor + after * SEC
             })
             .filter(|e| {
-                l.kind != "request_error"
-                    || l.pid.is_none()
-                    || l.pid.is_some_and(|p| e.pids.contains(&p))
+                l.kind() != K::RequestError
+                    || l.event.pid.is_none()
+                    || l.event.pid.is_some_and(|p| e.pids.contains(&p))
             })
             .min_by_key(|e| (l.time - e.anchor).abs());
         if let Some(e) = target {
@@ -329,50 +316,65 @@ pub fn build(life: &[Life], pools: &Pools, rules: &Rules) -> Vec<Episode> {
             used[i] = true;
         }
     }
-    // A crash with no WAS event: the pool of the site its ASP.NET event names.
-    for e in eps.iter_mut() {
-        if e.pool.is_none() {
-            e.pool = e.sites.iter().find_map(|s| pools.site_pool.get(s).cloned());
-        }
-    }
+}
 
-    // 2. Hangs, shutdown timeouts, pools disabled, recycles.
-    for (i, l) in life.iter().enumerate() {
-        if used[i] {
-            continue;
+/// The episode a lifecycle event starts on its own, if any.
+fn own_episode(kind: LifecycleKind) -> Option<EpisodeKind> {
+    match kind {
+        K::Hang => Some(EpisodeKind::Hang),
+        K::ShutdownTimeout => Some(EpisodeKind::ShutdownTimeout),
+        K::Disable(DisableCause::RapidFail) => Some(EpisodeKind::RapidFail),
+        K::Disable(DisableCause::Identity | DisableCause::WorkerStart) => {
+            Some(EpisodeKind::PoolDisabled)
         }
-        let kind = match (l.kind.as_str(), l.event_id) {
-            ("hang", _) => EpisodeKind::Hang,
-            ("shutdown_timeout", _) => EpisodeKind::ShutdownTimeout,
-            ("disable", 5002) => EpisodeKind::RapidFail,
-            ("disable", _) => EpisodeKind::PoolDisabled,
-            ("recycle", _) | ("shutdown", _) => EpisodeKind::Recycle,
-            _ => continue,
+        K::Recycle | K::Shutdown => Some(EpisodeKind::Recycle),
+        // Crashes and their reports are cascades; the rest are evidence only.
+        K::Crash
+        | K::CrashReport
+        | K::UnhandledException
+        | K::RequestError
+        | K::StartupTimeout
+        | K::ListenerFailure
+        | K::StartFailure
+        | K::ServiceCrash => None,
+    }
+}
+
+/// Phase 4: hangs, shutdown timeouts, pools disabled, recycles: one event each.
+fn single_event_episodes(life: &[Life], used: &[bool]) -> Vec<Episode> {
+    let mut eps = Vec::new();
+    for (i, l) in life.iter().enumerate().filter(|(i, _)| !used[*i]) {
+        let Some(kind) = own_episode(l.kind()) else {
+            continue;
         };
         let mut e = Episode::new(kind, l.pool.clone(), l.time);
         e.add(i, l);
         if matches!(kind, EpisodeKind::Hang | EpisodeKind::ShutdownTimeout) {
             e.deaths.push(l.time);
         }
-        used[i] = true;
         eps.push(e);
     }
-    eps.sort_by_key(|e| (e.anchor, e.kind));
+    eps
+}
 
-    // 3. A shutdown timeout carries the recycle that started it.
-    let limit = |pool: &Option<String>| {
-        pool.as_deref()
-            .and_then(|p| pools.settings(p))
-            .and_then(|s| s.shutdown_time_limit_s)
-            .unwrap_or(rules.default_shutdown_time_limit_s)
-    };
-    let mut absorbed = vec![false; eps.len()];
+/// Phase 5: a shutdown timeout carries the recycle that started it.
+fn shutdown_timeouts_take_their_recycle(
+    eps: &mut [Episode],
+    absorbed: &mut [bool],
+    pools: &Pools,
+    rules: &Rules,
+) {
     for s in 0..eps.len() {
         if eps[s].kind != EpisodeKind::ShutdownTimeout {
             continue;
         }
-        let lim = limit(&eps[s].pool);
-        let from = eps[s].anchor - (lim + rules.shutdown_timeout_around_s + rules.slack_s) * SEC;
+        let limit = eps[s]
+            .pool
+            .as_deref()
+            .and_then(|p| pools.settings(p))
+            .and_then(|p| p.shutdown_time_limit_s)
+            .unwrap_or(rules.default_shutdown_time_limit_s);
+        let from = eps[s].anchor - (limit + rules.shutdown_timeout_around_s + rules.slack_s) * SEC;
         if let Some(r) = (0..eps.len()).rev().find(|&r| {
             !absorbed[r]
                 && eps[r].kind == EpisodeKind::Recycle
@@ -381,15 +383,20 @@ pub fn build(life: &[Life], pools: &Pools, rules: &Rules) -> Vec<Episode> {
                 && eps[r].anchor <= eps[s].anchor
         }) {
             absorbed[r] = true;
-            let rec = eps[r].clone();
-            let e = &mut eps[s];
-            e.cause.recycle_reason = rec.cause.recycle_reason.clone();
-            e.events.extend(rec.events);
-            e.pids.extend(rec.pids);
-            e.first = e.first.min(rec.first);
+            let recycle = eps[r].clone();
+            eps[s].cause.recycle_reason = recycle.cause.recycle_reason;
+            eps[s].absorb(recycle);
         }
     }
-    // 4. Rapid-fail carries the crashes before it.
+}
+
+/// Phase 6: rapid-fail carries the crashes of the interval before it.
+fn rapid_fails_take_their_crashes(
+    eps: &mut [Episode],
+    absorbed: &mut [bool],
+    pools: &Pools,
+    rules: &Rules,
+) {
     for s in 0..eps.len() {
         if eps[s].kind != EpisodeKind::RapidFail {
             continue;
@@ -398,43 +405,32 @@ pub fn build(life: &[Life], pools: &Pools, rules: &Rules) -> Vec<Episode> {
         let interval = pool
             .as_deref()
             .and_then(|p| pools.settings(p))
-            .and_then(|s| s.rapid_fail_interval_s)
+            .and_then(|p| p.rapid_fail_interval_s)
             .unwrap_or(rules.default_rapid_fail_interval_s);
         let from = eps[s].anchor - (interval + rules.cascade_s) * SEC;
+        let to = eps[s].anchor + rules.slack_s * SEC;
         for c in 0..eps.len() {
-            if !absorbed[c]
-                && eps[c].kind == EpisodeKind::Crash
-                && eps[c].pool == pool
-                && eps[c].anchor >= from
-                && eps[c].anchor <= eps[s].anchor + rules.slack_s * SEC
+            let e = &eps[c];
+            if absorbed[c]
+                || e.kind != EpisodeKind::Crash
+                || e.pool != pool
+                || e.anchor < from
+                || e.anchor > to
             {
-                absorbed[c] = true;
-                let crash = eps[c].clone();
-                let e = &mut eps[s];
-                e.crashes += 1;
-                e.events.extend(crash.events);
-                e.pids.extend(crash.pids);
-                e.deaths.extend(crash.deaths);
-                e.first = e.first.min(crash.first);
-                e.sites.extend(crash.sites);
-                if e.cause.faulting_module.is_none() {
-                    let keep_reason = e.cause.recycle_reason.take();
-                    e.cause = crash.cause;
-                    e.cause.recycle_reason = keep_reason;
-                }
+                continue;
             }
+            absorbed[c] = true;
+            let crash = eps[c].clone();
+            let e = &mut eps[s];
+            e.crashes += 1;
+            e.deaths.extend(crash.deaths.iter().copied());
+            e.sites.extend(crash.sites.iter().copied());
+            if e.cause.faulting_module.is_none() {
+                let keep_reason = e.cause.recycle_reason.take();
+                e.cause = crash.cause.clone();
+                e.cause.recycle_reason = keep_reason;
+            }
+            e.absorb(crash);
         }
     }
-    let mut out: Vec<Episode> = eps
-        .into_iter()
-        .zip(absorbed)
-        .filter(|(_, a)| !a)
-        .map(|(e, _)| e)
-        .collect();
-    for e in &mut out {
-        e.events.sort();
-        e.deaths.sort();
-        e.deaths.dedup();
-    }
-    out
 }

@@ -2,12 +2,13 @@
 //! what it did to requests (from the HTTP.sys lines and the W3C log), and the evidence.
 
 use super::attach::Burst;
-use super::collect::Minute;
+use super::collect::{LongRequests, Minute};
 use super::episodes::{Episode, EpisodeKind, Life};
 use super::model::{Cause, Evidence, Impact};
 use super::pools::Pools;
 use super::rules::Rules;
-use super::signals::{Category, Line, Request};
+use super::signals::{Line, Request};
+use crate::domain::{EvidenceSource, IncidentKind, Signal};
 use crate::time::format_rfc3339;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,8 +18,8 @@ const MINUTE: i64 = 60 * SEC;
 /// An incident before its texts are written.
 #[derive(Debug, Clone)]
 pub struct Draft {
-    /// Kind name.
-    pub kind: &'static str,
+    /// Kind.
+    pub kind: IncidentKind,
     /// Pool key.
     pub pool: Option<String>,
     /// Sites.
@@ -51,6 +52,45 @@ pub struct Draft {
     pub slow_ratio: Option<f64>,
 }
 
+impl Draft {
+    fn new(kind: IncidentKind, pool: Option<String>, start: i64, end: i64) -> Draft {
+        Draft {
+            kind,
+            pool,
+            sites: Vec::new(),
+            pids: Vec::new(),
+            start,
+            end,
+            cause: Cause::default(),
+            impact: Impact::default(),
+            episode: None,
+            anchor: start,
+            lines: Vec::new(),
+            events: Vec::new(),
+            requests: Vec::new(),
+            crashes: 0,
+            traffic_ratio: None,
+            slow_ratio: None,
+        }
+    }
+}
+
+/// What the incident rules read besides episodes and bursts.
+pub struct Inputs<'a> {
+    /// HTTP.sys lines with their pool.
+    pub lines: &'a [Line],
+    /// Failed W3C requests.
+    pub reqs: &'a [Request],
+    /// Long W3C requests, sorted.
+    pub long: &'a [LongRequests],
+    /// Requests per site and minute.
+    pub traffic: &'a BTreeMap<(i64, i64), Minute>,
+    /// Pools and sites.
+    pub pools: &'a Pools,
+    /// Windows and thresholds.
+    pub rules: &'a Rules,
+}
+
 /// Requests per minute and mean time-taken of a pool's sites in [from, to).
 fn pool_traffic(
     traffic: &BTreeMap<(i64, i64), Minute>,
@@ -81,194 +121,174 @@ fn pool_traffic(
 }
 
 /// How a window compares with the same pool's traffic in the hours around it.
-fn ratios(traffic: &BTreeMap<(i64, i64), Minute>, sites: &[i64], from: i64, to: i64) -> (f64, f64) {
-    let (rate, taken) = pool_traffic(traffic, sites, from, to);
-    let (before_rate, before_taken) =
-        pool_traffic(traffic, sites, from - 3 * 3600 * SEC, from - 10 * MINUTE);
-    let (after_rate, after_taken) =
-        pool_traffic(traffic, sites, to + 10 * MINUTE, to + 3 * 3600 * SEC);
+fn ratios(x: &Inputs<'_>, sites: &[i64], from: i64, to: i64) -> (f64, f64) {
+    let (span, gap) = (x.rules.usual_span_s * SEC, x.rules.usual_gap_s * SEC);
+    let (rate, taken) = pool_traffic(x.traffic, sites, from, to);
+    let (before_rate, before_taken) = pool_traffic(x.traffic, sites, from - span, from - gap);
+    let (after_rate, after_taken) = pool_traffic(x.traffic, sites, to + gap, to + span);
     let base_rate = ((before_rate + after_rate) / 2.0).max(0.1);
     let base_taken = ((before_taken + after_taken) / 2.0).max(1.0);
     (rate / base_rate, taken / base_taken)
 }
 
-/// Builds the incidents of a bundle.
-#[allow(clippy::too_many_arguments)]
-pub fn drafts(
-    eps: &[Episode],
-    bursts: &[Burst],
-    lines: &[Line],
-    reqs: &[Request],
-    long: &[(i64, i64, i64, u64)],
-    traffic: &BTreeMap<(i64, i64), Minute>,
-    pools: &Pools,
-    rules: &Rules,
-) -> Vec<Draft> {
-    let mut out = Vec::new();
+/// Builds the incidents of a bundle, in time order.
+pub fn drafts(eps: &[Episode], bursts: &[Burst], x: &Inputs<'_>) -> Vec<Draft> {
     let mut by_episode: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for b in bursts {
         if let Some(e) = b.episode {
             by_episode.entry(e).or_default().extend(&b.lines);
         }
     }
+    let mut out = Vec::new();
     for (i, e) in eps.iter().enumerate() {
         let attached = by_episode.remove(&i).unwrap_or_default();
-        let harmful = attached.iter().any(|&l| lines[l].cat.is_app_pool());
-        let kind = match e.kind {
-            EpisodeKind::Crash => "crash",
-            EpisodeKind::Hang => "hang",
-            EpisodeKind::RapidFail => "rapid_fail",
-            EpisodeKind::ShutdownTimeout => "shutdown_timeout",
-            EpisodeKind::PoolDisabled => "pool_disabled",
-            EpisodeKind::Recycle if harmful => "recycle",
-            EpisodeKind::Recycle => continue,
-        };
-        let mut d = Draft {
-            kind,
-            pool: e.pool.clone(),
-            sites: Vec::new(),
-            pids: e.pids.iter().copied().collect(),
-            start: e.first,
-            end: e.last,
-            cause: e.cause.clone(),
-            impact: Impact::default(),
-            episode: Some(i),
-            anchor: e.anchor,
-            lines: attached,
-            events: e.events.clone(),
-            requests: Vec::new(),
-            crashes: e.crashes,
-            traffic_ratio: None,
-            slow_ratio: None,
-        };
-        let ep_sites: Vec<i64> = e.sites.iter().copied().collect();
-        finish(
-            &mut d, lines, reqs, long, pools, &ep_sites, &e.deaths, rules,
-        );
-        out.push(d);
+        out.extend(episode_draft(i, e, attached, x));
     }
-    // Bursts no lifecycle event explains.
     for b in bursts.iter().filter(|b| b.episode.is_none()) {
-        let Some(pool) = &b.pool else { continue };
-        let count = |f: &dyn Fn(Category) -> bool| {
-            b.lines
-                .iter()
-                .filter(|&&l| f(lines[l].cat))
-                .map(|&l| lines[l].count)
-                .sum::<u64>()
-        };
-        let queue_full = count(&|c| c == Category::QueueFull);
-        let failures = count(&|c| {
-            matches!(
-                c,
-                Category::Abandoned
-                    | Category::Offline
-                    | Category::Shutdown
-                    | Category::QueueTimeout
-            )
-        });
-        let dropped = count(&|c| c == Category::Dropped);
-        let (t0, t1) = (
-            lines[b.lines[0]].time,
-            lines[*b.lines.last().expect("bursts are not empty")].time,
-        );
-        let sites = pools.sites_of(pool);
-        let kind = if failures > 0 && failures >= queue_full {
-            "unexplained"
-        } else if queue_full > 0 {
-            "queue_full"
-        } else if dropped >= rules.overload_min_dropped {
-            let (r, s) = ratios(traffic, &sites, t0, t1 + SEC);
-            if r.max(s) < rules.overload_factor {
-                continue;
-            }
-            "overload"
-        } else {
-            continue;
-        };
-        let mut d = Draft {
-            kind,
-            pool: Some(pool.clone()),
-            sites: Vec::new(),
-            pids: Vec::new(),
-            start: t0,
-            end: t1,
-            cause: Cause::default(),
-            impact: Impact::default(),
-            episode: None,
-            anchor: t0,
-            lines: b.lines.clone(),
-            events: Vec::new(),
-            requests: Vec::new(),
-            crashes: 0,
-            traffic_ratio: None,
-            slow_ratio: None,
-        };
-        if kind == "overload" || kind == "queue_full" {
-            let (r, s) = ratios(traffic, &sites, t0, t1 + SEC);
-            d.traffic_ratio = Some(r);
-            d.slow_ratio = Some(s);
-        }
-        finish(&mut d, lines, reqs, long, pools, &[], &[], rules);
-        out.push(d);
+        out.extend(burst_draft(b, x));
     }
     out.sort_by(|a, b| (a.start, &a.pool, a.kind).cmp(&(b.start, &b.pool, b.kind)));
     out
 }
 
-/// Time range, sites, impact and W3C requests of a draft; `long` holds (site, start
-/// second, end second, count) of long requests, sorted.
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    d: &mut Draft,
-    lines: &[Line],
-    reqs: &[Request],
-    long: &[(i64, i64, i64, u64)],
-    pools: &Pools,
-    extra_sites: &[i64],
-    deaths: &[i64],
-    rules: &Rules,
-) {
+/// The incident of an episode; a recycle is one only if it harmed requests.
+fn episode_draft(i: usize, e: &Episode, attached: Vec<usize>, x: &Inputs<'_>) -> Option<Draft> {
+    let harmful = attached.iter().any(|&l| x.lines[l].sig.is_app_pool());
+    let kind = match e.kind {
+        EpisodeKind::Crash => IncidentKind::Crash,
+        EpisodeKind::Hang => IncidentKind::Hang,
+        EpisodeKind::RapidFail => IncidentKind::RapidFail,
+        EpisodeKind::ShutdownTimeout => IncidentKind::ShutdownTimeout,
+        EpisodeKind::PoolDisabled => IncidentKind::PoolDisabled,
+        EpisodeKind::Recycle if harmful => IncidentKind::Recycle,
+        EpisodeKind::Recycle => return None,
+    };
+    let mut d = Draft::new(kind, e.pool.clone(), e.first, e.last);
+    d.pids = e.pids.iter().copied().collect();
+    d.cause = e.cause.clone();
+    d.episode = Some(i);
+    d.anchor = e.anchor;
+    d.lines = attached;
+    d.events = e.events.clone();
+    d.crashes = e.crashes;
+    let ep_sites: Vec<i64> = e.sites.iter().copied().collect();
+    finish(&mut d, x, &ep_sites, &e.deaths);
+    Some(d)
+}
+
+/// What a burst no lifecycle event explains is: failures as if the worker went away,
+/// a full queue, or (with enough drops and traffic or slowness above usual) overload.
+fn burst_kind(b: &Burst, x: &Inputs<'_>, sites: &[i64]) -> Option<IncidentKind> {
+    let count = |f: &dyn Fn(Signal) -> bool| -> u64 {
+        let lines = b.lines.iter().map(|&l| &x.lines[l]);
+        lines.filter(|l| f(l.sig)).map(|l| l.count).sum()
+    };
+    let queue_full = count(&|s| s == Signal::QueueFull);
+    let failures = count(&|s| {
+        matches!(
+            s,
+            Signal::Abandoned | Signal::Offline | Signal::Shutdown | Signal::QueueTimeout
+        )
+    });
+    let dropped = count(&|s| s == Signal::Dropped);
+    if failures > 0 && failures >= queue_full {
+        Some(IncidentKind::Unexplained)
+    } else if queue_full > 0 {
+        Some(IncidentKind::QueueFull)
+    } else if dropped >= x.rules.overload_min_dropped {
+        let (t0, t1) = burst_span(b, x.lines);
+        let (r, s) = ratios(x, sites, t0, t1 + SEC);
+        (r.max(s) >= x.rules.overload_factor).then_some(IncidentKind::Overload)
+    } else {
+        None
+    }
+}
+
+fn burst_span(b: &Burst, lines: &[Line]) -> (i64, i64) {
+    let last = *b.lines.last().expect("bursts are not empty");
+    (lines[b.lines[0]].time, lines[last].time)
+}
+
+/// The incident of a burst no lifecycle event explains, if it is one.
+fn burst_draft(b: &Burst, x: &Inputs<'_>) -> Option<Draft> {
+    let pool = b.pool.as_ref()?;
+    let sites = x.pools.sites_of(pool);
+    let kind = burst_kind(b, x, &sites)?;
+    let (t0, t1) = burst_span(b, x.lines);
+    let mut d = Draft::new(kind, Some(pool.clone()), t0, t1);
+    d.lines = b.lines.clone();
+    if matches!(kind, IncidentKind::Overload | IncidentKind::QueueFull) {
+        let (r, s) = ratios(x, &sites, t0, t1 + SEC);
+        d.traffic_ratio = Some(r);
+        d.slow_ratio = Some(s);
+    }
+    finish(&mut d, x, &[], &[]);
+    Some(d)
+}
+
+/// Time range, sites, impact and W3C requests of a draft.
+fn finish(d: &mut Draft, x: &Inputs<'_>, extra_sites: &[i64], deaths: &[i64]) {
     d.lines.sort();
     d.lines.dedup();
     for &l in &d.lines {
-        d.start = d.start.min(lines[l].time);
-        d.end = d.end.max(lines[l].time);
+        d.start = d.start.min(x.lines[l].time);
+        d.end = d.end.max(x.lines[l].time);
     }
     let mut sites: BTreeSet<i64> = d
         .pool
         .as_deref()
-        .map(|p| pools.sites_of(p))
+        .map(|p| x.pools.sites_of(p))
         .unwrap_or_default()
         .into_iter()
         .collect();
     sites.extend(extra_sites);
-    sites.extend(d.lines.iter().filter_map(|&l| lines[l].site));
+    sites.extend(d.lines.iter().filter_map(|&l| x.lines[l].site));
     d.sites = sites.into_iter().collect();
+    count_lines(d, x.lines);
+    count_requests(d, x, deaths);
+    count_long_in_flight(d, x.long, deaths);
     let m = &mut d.impact;
-    for &l in &d.lines {
-        let line = &lines[l];
-        match line.cat {
-            Category::Abandoned => m.abandoned += line.count,
-            Category::Dropped => m.dropped += line.count,
-            Category::QueueTimeout => m.queue_timeouts += line.count,
-            _ => {}
+    m.failed_requests = m.abandoned
+        + m.dropped
+        + m.http_503.values().sum::<u64>()
+        + m.queue_timeouts
+        + m.http_5xx
+        + m.broken_w3c;
+}
+
+/// Impact from the HTTP.sys lines.
+fn count_lines(d: &mut Draft, lines: &[Line]) {
+    let m = &mut d.impact;
+    for line in d.lines.iter().map(|&l| &lines[l]) {
+        match line.sig {
+            Signal::Abandoned => m.abandoned += line.count,
+            Signal::Dropped => m.dropped += line.count,
+            Signal::QueueTimeout => m.queue_timeouts += line.count,
+            Signal::Offline
+            | Signal::Shutdown
+            | Signal::QueueFull
+            | Signal::SlowClient
+            | Signal::Capacity => {}
         }
         if line.status == Some(503) {
             *m.http_503.entry(line.reason.clone()).or_default() += line.count;
         }
     }
-    // W3C requests of the pool's sites that failed in the incident's time, and those in
-    // flight when a worker died.
-    let slack = rules.slack_s * SEC;
+}
+
+/// W3C requests of the pool's sites that failed in the incident's time, and those in
+/// flight when a worker died.
+fn count_requests(d: &mut Draft, x: &Inputs<'_>, deaths: &[i64]) {
+    let slack = x.rules.slack_s * SEC;
     let (from, to) = (d.start - slack, d.end + slack);
-    let lo = reqs.partition_point(|r| r.time < from);
-    for (i, r) in reqs.iter().enumerate().skip(lo) {
-        if r.time > to + 10 * 60 * SEC {
+    let horizon = to + x.rules.in_flight_horizon_s * SEC;
+    let m = &mut d.impact;
+    let lo = x.reqs.partition_point(|r| r.time < from);
+    for (i, r) in x.reqs.iter().enumerate().skip(lo) {
+        if r.time > horizon {
             break;
         }
-        let ours = r.site.is_some_and(|s| d.sites.contains(&s));
-        if !ours {
+        if !r.site.is_some_and(|s| d.sites.contains(&s)) {
             continue;
         }
         let in_flight = deaths
@@ -277,9 +297,7 @@ fn finish(
         if in_flight {
             m.in_flight_w3c += r.count;
             d.requests.push(i);
-            continue;
-        }
-        if r.time <= to && r.failed() {
+        } else if r.time <= to && r.failed() {
             if r.status.is_some_and(|s| s >= 500) {
                 m.http_5xx += r.count;
             } else {
@@ -288,11 +306,15 @@ fn finish(
             d.requests.push(i);
         }
     }
-    // Long requests that were running when a worker died and still completed.
+}
+
+/// Long requests that were running when a worker died and still completed; `long` holds
+/// (site, start second, end second, count), sorted.
+fn count_long_in_flight(d: &mut Draft, long: &[LongRequests], deaths: &[i64]) {
     for &site in &d.sites {
         let lo = long.partition_point(|r| r.0 < site);
         let hi = long.partition_point(|r| r.0 <= site);
-        m.in_flight_w3c += long[lo..hi]
+        d.impact.in_flight_w3c += long[lo..hi]
             .iter()
             .filter(|r| {
                 deaths
@@ -302,12 +324,6 @@ fn finish(
             .map(|r| r.3)
             .sum::<u64>();
     }
-    m.failed_requests = m.abandoned
-        + m.dropped
-        + m.http_503.values().sum::<u64>()
-        + m.queue_timeouts
-        + m.http_5xx
-        + m.broken_w3c;
 }
 
 /// The evidence of a draft: its events, then the first lines of each source.
@@ -318,89 +334,102 @@ pub fn evidence(
     reqs: &[Request],
     pools: &Pools,
 ) -> Vec<Evidence> {
-    let mut v = Vec::new();
-    for &i in &d.events {
-        let l = &life[i];
-        let mut summary = format!("{} {}: {}", l.provider, l.event_id, l.kind);
-        if let Some(p) = &l.pool {
-            summary.push_str(&format!(", pool {}", pools.name(p)));
-        }
-        if let Some(p) = l.pid {
-            summary.push_str(&format!(", pid {p}"));
-        }
-        for (label, val) in [
-            ("reason", &l.reason),
-            ("exit code", &l.exit_code),
-            ("exception", &l.exception_code),
-            ("module", &l.module),
-            ("type", &l.exception_type),
-        ] {
-            if let Some(v) = val {
-                summary.push_str(&format!(", {label} {v}"));
-            }
-        }
-        if let Some(dt) = &l.detail {
-            summary.push_str(&format!(" ({})", crate::text::truncate(dt, 200)));
-        }
-        v.push(Evidence {
-            source: "event".into(),
-            time: format_rfc3339(l.time, 3),
-            file: l.file.clone(),
-            line: None,
-            record_id: l.record_id,
-            summary,
-        });
-    }
+    let mut v: Vec<Evidence> = d
+        .events
+        .iter()
+        .map(|&i| event_evidence(&life[i], pools))
+        .collect();
     let mut per_reason: BTreeMap<&str, usize> = BTreeMap::new();
-    for &i in &d.lines {
-        let l = &lines[i];
+    for l in d.lines.iter().map(|&i| &lines[i]) {
         let n = per_reason.entry(l.reason.as_str()).or_default();
         *n += 1;
-        if *n > 3 {
-            continue;
+        if *n <= 3 {
+            v.push(line_evidence(l, pools));
         }
-        v.push(Evidence {
-            source: "httperr".into(),
-            time: format_rfc3339(l.time, 0),
-            file: l.file.clone(),
-            line: l.line,
-            record_id: None,
-            summary: format!(
-                "{}{} {}{} site {} queue {} from {}",
-                l.reason,
-                if l.count > 1 {
-                    format!(" (and {} more that second)", l.count - 1)
-                } else {
-                    String::new()
-                },
-                l.status.map(|s| format!("{s} ")).unwrap_or_default(),
-                crate::text::truncate(&l.request, 120),
-                l.site.map(|s| s.to_string()).unwrap_or("-".into()),
-                l.pool
-                    .as_deref()
-                    .map(|p| pools.name(p))
-                    .unwrap_or_else(|| "-".into()),
-                l.client
-            ),
-        });
     }
-    for &i in d.requests.iter().take(5) {
-        let r = &reqs[i];
-        v.push(Evidence {
-            source: "w3c".into(),
-            time: format_rfc3339(r.time, 0),
-            file: r.file.clone(),
-            line: r.line,
-            record_id: None,
-            summary: format!(
-                "{} -> {} win32 {} in {} ms (site {})",
-                crate::text::truncate(&r.request, 120),
-                r.status.map(|s| s.to_string()).unwrap_or("-".into()),
-                r.win32.map(|s| s.to_string()).unwrap_or("-".into()),
-                r.taken.map(|s| s.to_string()).unwrap_or("-".into()),
-                r.site.map(|s| s.to_string()).unwrap_or("-".into())
-            ),
-        });
-    }
+    v.extend(
+        d.requests
+            .iter()
+            .take(5)
+            .map(|&i| request_evidence(&reqs[i])),
+    );
     v
+}
+
+fn event_evidence(l: &Life, pools: &Pools) -> Evidence {
+    let ev = &l.event;
+    let mut summary = format!("{} {}: {}", l.provider, l.event_id, ev.kind);
+    if let Some(p) = &l.pool {
+        summary.push_str(&format!(", pool {}", pools.name(p)));
+    }
+    if let Some(p) = ev.pid {
+        summary.push_str(&format!(", pid {p}"));
+    }
+    let reason = ev.recycle_reason.map(|r| r.name().to_string());
+    for (label, val) in [
+        ("reason", &reason),
+        ("exit code", &ev.exit_code),
+        ("exception", &ev.exception_code),
+        ("module", &ev.faulting_module),
+        ("type", &ev.exception_type),
+    ] {
+        if let Some(v) = val {
+            summary.push_str(&format!(", {label} {v}"));
+        }
+    }
+    if let Some(dt) = &ev.detail {
+        summary.push_str(&format!(" ({})", crate::text::truncate(dt, 200)));
+    }
+    Evidence {
+        source: EvidenceSource::Event,
+        time: format_rfc3339(l.time, 3),
+        file: l.file.clone(),
+        line: None,
+        record_id: l.record_id,
+        summary,
+    }
+}
+
+fn line_evidence(l: &Line, pools: &Pools) -> Evidence {
+    let dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    let more = if l.count > 1 {
+        format!(" (and {} more that second)", l.count - 1)
+    } else {
+        String::new()
+    };
+    Evidence {
+        source: EvidenceSource::Httperr,
+        time: format_rfc3339(l.time, 0),
+        file: l.file.clone(),
+        line: l.line,
+        record_id: None,
+        summary: format!(
+            "{}{more} {}{} site {} queue {} from {}",
+            l.reason,
+            l.status.map(|s| format!("{s} ")).unwrap_or_default(),
+            crate::text::truncate(&l.request, 120),
+            dash(l.site.map(|s| s.to_string())),
+            dash(l.pool.as_deref().map(|p| pools.name(p))),
+            l.client
+        ),
+    }
+}
+
+fn request_evidence(r: &Request) -> Evidence {
+    let dash = |v: Option<i64>| v.map_or_else(|| "-".into(), |v| v.to_string());
+    Evidence {
+        source: EvidenceSource::W3c,
+        time: format_rfc3339(r.time, 0),
+        file: r.file.clone(),
+        line: r.line,
+        record_id: None,
+        summary: format!(
+            "{} -> {} win32 {} in {} ms (site {})",
+            crate::text::truncate(&r.request, 120),
+            dash(r.status),
+            dash(r.win32),
+            dash(r.taken),
+            dash(r.site)
+        ),
+    }
 }

@@ -6,13 +6,17 @@
 //! Flow: [`pools`] (site → pool, settings) → [`episodes`] (lifecycle cascades) →
 //! [`signals`] (lines with their pool) → [`attach`] (window joins, bursts) →
 //! [`incidents`] (kinds, impact, evidence) → [`explain`] → [`model::Findings`].
+//!
+//! Its inputs are plain vectors and maps ([`collect::Collected`]), its domain concepts
+//! the enums of [`crate::domain`]; the windows and thresholds are [`rules::Rules`].
+//! A new rule: a window in [`attach::window`] or an incident kind in [`incidents`]
+//! (`IncidentKind`, then its text in [`explain`]).
 
 pub mod attach;
 pub mod collect;
 pub mod coverage;
 pub mod episodes;
 pub mod explain;
-pub mod frames;
 pub mod incidents;
 pub mod join;
 pub mod model;
@@ -21,10 +25,17 @@ pub mod rules;
 pub mod signals;
 pub mod timeline;
 
-use collect::{stack, Collected};
+use crate::domain::IncidentKind;
+
+use collect::Collected;
 use coverage::SourceRef;
+use episodes::{Episode, EpisodeKind, Life};
+use explain::LogCoverage;
+use incidents::{Draft, Inputs};
 use model::{CrashSignature, Findings, Incident, Recycle};
+use pools::Pools;
 use rules::Rules;
+use signals::{Line, Request};
 use std::collections::BTreeMap;
 
 use crate::time::format_rfc3339;
@@ -40,20 +51,6 @@ pub struct BundleMeta {
     pub host: String,
 }
 
-fn severity(kind: &str) -> u8 {
-    match kind {
-        "rapid_fail" => 0,
-        "hang" => 1,
-        "crash" => 2,
-        "shutdown_timeout" => 3,
-        "recycle" => 4,
-        "unexplained" => 5,
-        "queue_full" => 6,
-        "overload" => 7,
-        _ => 8,
-    }
-}
-
 /// Correlates one bundle; also returns its timelines for the charts.
 pub fn correlate(
     c: &Collected,
@@ -61,148 +58,59 @@ pub fn correlate(
     meta: &BundleMeta,
     rules: &Rules,
 ) -> (Findings, Vec<timeline::PoolDay>) {
-    let (lifecycle, httperr, requests) = (stack(&c.lifecycle), &c.httperr, &c.requests);
-    let pools = pools::Pools::build(&stack(&c.sites), &stack(&c.app_pools), &c.site_queue);
-    let life = episodes::rows(&lifecycle);
-    let eps = episodes::build(&life, &pools, rules);
-    let lines = signals::without_background_drops(signals::lines(httperr, &pools), rules);
-    let reqs = signals::requests(requests, &pools);
-    // Merged collections hold long requests sorted, one entry per key.
-    let long = &c.long_requests;
+    let pools = Pools::build(&c.sites, &c.app_pools, &c.site_queue);
+    let life = &c.lifecycle;
+    let eps = episodes::build(life, &pools, rules);
+    let lines = signals::without_background_drops(signals::lines(&c.httperr, &pools), rules);
+    let reqs = signals::requests(&c.requests, &pools);
     let traffic_between = |pool: &str, from: i64, to: i64| -> u64 {
         let (m0, m1) = (from.div_euclid(60_000_000) + 1, to.div_euclid(60_000_000));
         if m1 <= m0 {
             return 0;
         }
-        pools
-            .sites_of(pool)
+        let site_minutes = |s: &i64| c.traffic.range((*s, m0)..(*s, m1));
+        let sites = pools.sites_of(pool);
+        sites
             .iter()
-            .map(|s| {
-                c.traffic
-                    .range((*s, m0)..(*s, m1))
-                    .map(|(_, m)| m.requests)
-                    .sum::<u64>()
-            })
+            .flat_map(site_minutes)
+            .map(|(_, m)| m.requests)
             .sum()
     };
     let bursts = attach::attach(&lines, &eps, &pools, rules, &traffic_between);
-    let drafts = incidents::drafts(
-        &eps, &bursts, &lines, &reqs, long, &c.traffic, &pools, rules,
-    );
-
-    // Crash signatures: module + exception code, over crashes and rapid-fail crashes.
-    let mut sigs: BTreeMap<(Option<String>, Option<String>), CrashSignature> = BTreeMap::new();
-    for d in drafts
-        .iter()
-        .filter(|d| matches!(d.kind, "crash" | "rapid_fail"))
-    {
-        let k = (
-            d.cause.faulting_module.clone(),
-            d.cause.exception_code.clone(),
-        );
-        let n = if d.kind == "rapid_fail" {
-            d.crashes.max(1) as u64
-        } else {
-            1
-        };
-        let pool = d
-            .pool
-            .as_deref()
-            .map(|p| pools.name(p))
-            .unwrap_or_else(|| "?".into());
-        let e = sigs.entry(k).or_insert_with(|| CrashSignature {
-            faulting_module: d.cause.faulting_module.clone(),
-            exception_code: d.cause.exception_code.clone(),
-            exception_name: d.cause.exception_name.clone(),
-            exception_type: d.cause.exception_type.clone(),
-            app_pools: Vec::new(),
-            count: 0,
-            first: format_rfc3339(d.start, 0),
-            last: format_rfc3339(d.start, 0),
-        });
-        e.count += n;
-        e.last = format_rfc3339(d.start, 0);
-        if !e.app_pools.contains(&pool) {
-            e.app_pools.push(pool);
-        }
-    }
+    let inputs = Inputs {
+        lines: &lines,
+        reqs: &reqs,
+        long: &c.long_requests,
+        traffic: &c.traffic,
+        pools: &pools,
+        rules,
+    };
+    let drafts = incidents::drafts(&eps, &bursts, &inputs);
+    let sigs = crash_signatures(&drafts, &pools);
     let system = c.event_logs.get("System").map(|(f, l, _)| (*f, *l));
-    let mut incidents: Vec<Incident> = drafts
-        .iter()
-        .enumerate()
-        .map(|(n, d)| {
-            let same = sigs
-                .get(&(
-                    d.cause.faulting_module.clone(),
-                    d.cause.exception_code.clone(),
-                ))
-                .map_or(0, |s| s.count as usize);
-            let covered = if d.episode.is_none() {
-                system.map(|(f, l)| d.start >= f && d.start <= l)
-            } else {
-                None
-            };
-            let (explanation, recommendation) = explain::texts(d, &pools, same, covered, system);
-            Incident {
-                bundle_id: meta.id.clone(),
-                id: format!("I{}", n + 1),
-                kind: d.kind.to_string(),
-                app_pool: d.pool.as_deref().map(|p| pools.name(p)),
-                sites: d.sites.clone(),
-                pids: d.pids.clone(),
-                start: format_rfc3339(d.start, 3),
-                end: format_rfc3339(d.end, 3),
-                cause: d.cause.clone(),
-                impact: d.impact.clone(),
-                event_log_covered: covered,
-                explanation,
-                recommendation,
-                evidence: incidents::evidence(d, &life, &lines, &reqs, &pools),
-            }
-        })
-        .collect();
-    // Recycle history, harmful or not.
-    let mut recycles = Vec::new();
-    for (i, e) in eps.iter().enumerate() {
-        if matches!(
-            e.kind,
-            episodes::EpisodeKind::Recycle | episodes::EpisodeKind::ShutdownTimeout
-        ) && e.cause.recycle_reason.is_some()
-        {
-            let incident = drafts
-                .iter()
-                .position(|d| d.episode == Some(i))
-                .map(|n| format!("I{}", n + 1));
-            let t = e
-                .events
-                .iter()
-                .map(|&k| life[k].time)
-                .find(|_| true)
-                .unwrap_or(e.anchor);
-            recycles.push(Recycle {
-                time: format_rfc3339(t, 3),
-                app_pool: e.pool.as_deref().map(|p| pools.name(p)),
-                reason: e.cause.recycle_reason.clone(),
-                pid: e.pids.iter().next().copied(),
-                incident,
-            });
-        }
-    }
+    let found = Found {
+        life,
+        lines: &lines,
+        reqs: &reqs,
+        pools: &pools,
+    };
+    let mut incidents = found.incidents(&drafts, &sigs, system, meta);
+    let recycles = recycle_history(&eps, &drafts, life, &pools);
     let mut summary: BTreeMap<String, u64> = BTreeMap::new();
     for i in &incidents {
-        *summary.entry(i.kind.clone()).or_default() += 1;
+        *summary.entry(i.kind.name().to_string()).or_default() += 1;
     }
     // Worst first: most failed requests, then the kind's severity, then time.
     incidents.sort_by(|a, b| {
         b.impact
             .failed_requests
             .cmp(&a.impact.failed_requests)
-            .then(severity(&a.kind).cmp(&severity(&b.kind)))
+            .then(a.kind.severity().cmp(&b.kind.severity()))
             .then(a.start.cmp(&b.start))
     });
     let mut crash_signatures: Vec<CrashSignature> = sigs.into_values().collect();
     crash_signatures.sort_by(|a, b| b.count.cmp(&a.count).then(a.first.cmp(&b.first)));
-    let days = timeline::pool_days(c, &pools, &life);
+    let days = timeline::pool_days(c, &pools, life);
     let findings = Findings {
         schema_version: 1,
         bundle_id: meta.id.clone(),
@@ -215,4 +123,130 @@ pub fn correlate(
         recycles,
     };
     (findings, days)
+}
+
+/// A crash signature's key: faulting module and exception code.
+type SignatureKey = (Option<String>, Option<String>);
+
+fn signature_key(d: &Draft) -> SignatureKey {
+    (
+        d.cause.faulting_module.clone(),
+        d.cause.exception_code.clone(),
+    )
+}
+
+/// Crash signatures over crashes and the crashes of rapid-fails.
+fn crash_signatures(drafts: &[Draft], pools: &Pools) -> BTreeMap<SignatureKey, CrashSignature> {
+    let mut sigs: BTreeMap<SignatureKey, CrashSignature> = BTreeMap::new();
+    for d in drafts.iter().filter(|d| d.kind.is_crash()) {
+        // A rapid-fail stands for the crashes it absorbed.
+        let n = if d.kind == IncidentKind::RapidFail {
+            d.crashes.max(1) as u64
+        } else {
+            1
+        };
+        let pool = d
+            .pool
+            .as_deref()
+            .map(|p| pools.name(p))
+            .unwrap_or_else(|| "?".into());
+        let e = sigs
+            .entry(signature_key(d))
+            .or_insert_with(|| CrashSignature {
+                faulting_module: d.cause.faulting_module.clone(),
+                exception_code: d.cause.exception_code.clone(),
+                exception_name: d.cause.exception_name.clone(),
+                exception_type: d.cause.exception_type.clone(),
+                app_pools: Vec::new(),
+                count: 0,
+                first: format_rfc3339(d.start, 0),
+                last: format_rfc3339(d.start, 0),
+            });
+        e.count += n;
+        e.last = format_rfc3339(d.start, 0);
+        if !e.app_pools.contains(&pool) {
+            e.app_pools.push(pool);
+        }
+    }
+    sigs
+}
+
+/// What the incidents' texts and evidence are drawn from.
+struct Found<'a> {
+    life: &'a [Life],
+    lines: &'a [Line],
+    reqs: &'a [Request],
+    pools: &'a Pools,
+}
+
+impl Found<'_> {
+    /// The incidents of the drafts, numbered in time order.
+    fn incidents(
+        &self,
+        drafts: &[Draft],
+        sigs: &BTreeMap<SignatureKey, CrashSignature>,
+        system: Option<(i64, i64)>,
+        meta: &BundleMeta,
+    ) -> Vec<Incident> {
+        let pools = self.pools;
+        let incident = |(n, d): (usize, &Draft)| {
+            let same = sigs.get(&signature_key(d)).map_or(0, |s| s.count as usize);
+            let covered = match d.episode {
+                None => system.map(|(f, l)| d.start >= f && d.start <= l),
+                Some(_) => None,
+            };
+            let log = LogCoverage {
+                covered,
+                range: system,
+            };
+            let (explanation, recommendation) = explain::texts(d, pools, same, log);
+            Incident {
+                bundle_id: meta.id.clone(),
+                id: format!("I{}", n + 1),
+                kind: d.kind,
+                app_pool: d.pool.as_deref().map(|p| pools.name(p)),
+                sites: d.sites.clone(),
+                pids: d.pids.clone(),
+                start: format_rfc3339(d.start, 3),
+                end: format_rfc3339(d.end, 3),
+                cause: d.cause.clone(),
+                impact: d.impact.clone(),
+                event_log_covered: covered,
+                explanation,
+                recommendation,
+                evidence: incidents::evidence(d, self.life, self.lines, self.reqs, pools),
+            }
+        };
+        drafts.iter().enumerate().map(incident).collect()
+    }
+}
+
+/// Every recycle and shutdown timeout with a reason, harmful or not, with the incident
+/// it caused.
+fn recycle_history(
+    eps: &[Episode],
+    drafts: &[Draft],
+    life: &[Life],
+    pools: &Pools,
+) -> Vec<Recycle> {
+    let mut recycles = Vec::new();
+    for (i, e) in eps.iter().enumerate() {
+        let recycle_like = matches!(e.kind, EpisodeKind::Recycle | EpisodeKind::ShutdownTimeout);
+        if !recycle_like || e.cause.recycle_reason.is_none() {
+            continue;
+        }
+        let incident = drafts
+            .iter()
+            .position(|d| d.episode == Some(i))
+            .map(|n| format!("I{}", n + 1));
+        let t = e.events.first().map_or(e.anchor, |&k| life[k].time);
+        recycles.push(Recycle {
+            time: format_rfc3339(t, 3),
+            app_pool: e.pool.as_deref().map(|p| pools.name(p)),
+            reason: e.cause.recycle_reason,
+            pid: e.pids.iter().next().copied(),
+            incident,
+        });
+    }
+    recycles
 }

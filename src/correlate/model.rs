@@ -2,6 +2,7 @@
 //! signatures, recycle history and the coverage of each source. Serialized as
 //! `findings.json` (schema version 1, documented in the README).
 
+use crate::domain::{EvidenceSource, IncidentKind, RecycleReason};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -17,7 +18,7 @@ pub struct Cause {
     /// Managed exception type (.NET Runtime, ASP.NET, WER CLR20r3).
     pub exception_type: Option<String>,
     /// Recycle reason (`time`, `schedule`, `memory` ...).
-    pub recycle_reason: Option<String>,
+    pub recycle_reason: Option<RecycleReason>,
     /// Process exit code (WAS 5009).
     pub exit_code: Option<String>,
     /// Error number WAS reported (5011 data).
@@ -50,7 +51,7 @@ pub struct Impact {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Evidence {
     /// `event`, `httperr` or `w3c`.
-    pub source: String,
+    pub source: EvidenceSource,
     /// RFC 3339 UTC.
     pub time: String,
     /// File in the bundle.
@@ -72,7 +73,7 @@ pub struct Incident {
     pub id: String,
     /// `crash`, `hang`, `rapid_fail`, `recycle`, `shutdown_timeout`, `queue_full`,
     /// `overload`, `unexplained` (or `pool_disabled` for identity failures).
-    pub kind: String,
+    pub kind: IncidentKind,
     /// Application pool.
     pub app_pool: Option<String>,
     /// Sites the pool serves (or that the evidence names).
@@ -127,7 +128,7 @@ pub struct Recycle {
     /// Pool.
     pub app_pool: Option<String>,
     /// Reason.
-    pub reason: Option<String>,
+    pub reason: Option<RecycleReason>,
     /// Pid of the old worker.
     pub pid: Option<i64>,
     /// Incident id if it caused harm.
@@ -176,26 +177,4 @@ pub struct Findings {
     pub crash_signatures: Vec<CrashSignature>,
     /// Recycle history.
     pub recycles: Vec<Recycle>,
-}
-
-/// The name of a Windows exception code.
-pub fn exception_name(code: &str) -> Option<&'static str> {
-    Some(match code.to_ascii_lowercase().as_str() {
-        "0xc0000005" => "access violation",
-        "0xc00000fd" => "stack overflow",
-        "0xc0000409" => "stack buffer overrun (fail-fast)",
-        "0xc0000374" => "heap corruption",
-        "0xe0434352" => "CLR exception (unhandled .NET exception)",
-        "0xe0434f4d" => "CLR exception (unhandled .NET exception, .NET 2.0)",
-        "0xc0000017" => "out of memory",
-        "0x80000003" => "breakpoint",
-        "0xc000001d" => "illegal instruction",
-        "0xc0000602" => "fail-fast exception",
-        "0xc06d007e" => "module not found (delay load)",
-        "0x800703e9" => "stack overflow (HRESULT)",
-        "0xffffffff" => "fatal error (exit -1)",
-        "0xfffffffd" => "killed by WAS",
-        "0xfffffffe" => "clean exit",
-        _ => return None,
-    })
 }

@@ -19,6 +19,15 @@ pub struct Rules {
     /// Crash cascade: WAS 5011/5009 for the same pid at most this long after the
     /// Application Error (13 s seen in real logs).
     pub cascade_s: i64,
+    /// WER 1001 / .NET Runtime 1026 reports of a crash: at most this long before the
+    /// crash's anchor...
+    pub crash_report_before_s: i64,
+    /// ...and this long after it.
+    pub crash_report_after_s: i64,
+    /// ASP.NET 1309 (the request that threw): at most this long before the crash...
+    pub request_error_before_s: i64,
+    /// ...and this long after it.
+    pub request_error_after_s: i64,
     /// Hang: QueueFull / Timer_* lines this long before the WAS 5010 ping failure.
     pub hang_before_s: i64,
     /// Hang: abandoned lines this long after the 5010 (the kill).
@@ -42,8 +51,17 @@ pub struct Rules {
     pub dropped_min_per_window: u64,
     /// ...and this many times the pool's mean for 5 minutes.
     pub dropped_factor: f64,
+    /// The window those drops are counted in.
+    pub dropped_window_s: i64,
     /// An overload needs traffic or time-taken this many times the pool's usual.
     pub overload_factor: f64,
+    /// "Usual" for an overload: the pool's traffic over this long before and after it...
+    pub usual_span_s: i64,
+    /// ...leaving out this long next to it.
+    pub usual_gap_s: i64,
+    /// W3C requests completing up to this long after an incident are checked for being
+    /// in flight when its worker died.
+    pub in_flight_horizon_s: i64,
 }
 
 impl Default for Rules {
@@ -53,6 +71,10 @@ impl Default for Rules {
             crash_before_s: 5,
             crash_after_s: 5,
             cascade_s: 120,
+            crash_report_before_s: 10,
+            crash_report_after_s: 30,
+            request_error_before_s: 60,
+            request_error_after_s: 5,
             hang_before_s: 300,
             hang_after_s: 30,
             recycle_after_s: 10,
@@ -64,7 +86,11 @@ impl Default for Rules {
             overload_min_dropped: 5,
             dropped_min_per_window: 5,
             dropped_factor: 5.0,
+            dropped_window_s: 300,
             overload_factor: 1.5,
+            usual_span_s: 3 * 3600,
+            usual_gap_s: 600,
+            in_flight_horizon_s: 600,
         }
     }
 }

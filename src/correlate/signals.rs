@@ -4,58 +4,8 @@
 
 use super::collect::{HttpRow, ReqRow};
 use super::pools::{key, Pools};
-
-/// What an HTTP.sys line says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Category {
-    /// The worker went away with the request (Connection_Abandoned_*).
-    Abandoned,
-    /// The pool is offline (AppOffline, Disabled).
-    Offline,
-    /// The app was shut down by policy, no worker (AppShutdown).
-    Shutdown,
-    /// The queue is full (QueueFull).
-    QueueFull,
-    /// The request waited too long in the queue (Timer_AppPool, Timer_ReqQueue, AppPoolTimer).
-    QueueTimeout,
-    /// The connection dropped before the response (Connection_Dropped).
-    Dropped,
-    /// Slow clients / bodies (Timer_MinBytesPerSecond, Timer_EntityBody): server-wide.
-    SlowClient,
-    /// Connection limits (ConnLimit, Connections_Refused).
-    Capacity,
-}
-
-impl Category {
-    /// Category of a reason phrase.
-    pub fn of(reason: &str) -> Option<Category> {
-        Some(match reason {
-            "Connection_Abandoned_By_ReqQueue" | "Connection_Abandoned_By_AppPool" => {
-                Category::Abandoned
-            }
-            "AppOffline" | "Disabled" => Category::Offline,
-            "AppShutdown" => Category::Shutdown,
-            "QueueFull" => Category::QueueFull,
-            "Timer_AppPool" | "Timer_ReqQueue" | "AppPoolTimer" => Category::QueueTimeout,
-            "Connection_Dropped" | "Connection_Dropped_List_Full" => Category::Dropped,
-            "Timer_MinBytesPerSecond" | "Timer_EntityBody" => Category::SlowClient,
-            "ConnLimit" | "Connections_Refused" => Category::Capacity,
-            _ => return None,
-        })
-    }
-
-    /// Whether the line says the application pool failed (not the network or clients).
-    pub fn is_app_pool(self) -> bool {
-        matches!(
-            self,
-            Category::Abandoned
-                | Category::Offline
-                | Category::Shutdown
-                | Category::QueueFull
-                | Category::QueueTimeout
-        )
-    }
-}
+use crate::domain::codes::is_broken_connection;
+use crate::domain::Signal;
 
 /// One HTTP.sys line.
 #[derive(Debug, Clone)]
@@ -66,8 +16,8 @@ pub struct Line {
     pub pool: Option<String>,
     /// Site id.
     pub site: Option<i64>,
-    /// Category.
-    pub cat: Category,
+    /// What it signals.
+    pub sig: Signal,
     /// Reason phrase.
     pub reason: String,
     /// Status.
@@ -114,10 +64,7 @@ pub struct Request {
 impl Request {
     /// Whether it failed (5xx or a broken connection), rather than only taking long.
     pub fn failed(&self) -> bool {
-        self.status.is_some_and(|s| s >= 500)
-            || self
-                .win32
-                .is_some_and(|w| super::collect::BROKEN_WIN32.contains(&w))
+        self.status.is_some_and(|s| s >= 500) || self.win32.is_some_and(is_broken_connection)
     }
 }
 
@@ -126,7 +73,7 @@ pub fn lines(rows: &[HttpRow], pools: &Pools) -> Vec<Line> {
     let mut v: Vec<Line> = rows
         .iter()
         .filter_map(|r| {
-            let cat = Category::of(&r.reason)?;
+            let sig = Signal::of(&r.reason)?;
             let pool = r
                 .queue
                 .as_deref()
@@ -137,7 +84,7 @@ pub fn lines(rows: &[HttpRow], pools: &Pools) -> Vec<Line> {
                 time: r.time,
                 pool,
                 site: r.site,
-                cat,
+                sig,
                 reason: r.reason.clone(),
                 status: r.status,
                 file: r.file.clone(),
@@ -153,16 +100,16 @@ pub fn lines(rows: &[HttpRow], pools: &Pools) -> Vec<Line> {
 }
 
 /// Removes the Connection_Dropped lines of times when a pool drops no more than usual
-/// (clients go away all the time): a line stays if it lies in some 5-minute window in
+/// (clients go away all the time): a line stays if it lies in some window (5 minutes) in
 /// which its pool dropped at least `dropped_min_per_window` connections, and
 /// `dropped_factor` times its mean per 5 minutes.
 pub fn without_background_drops(lines: Vec<Line>, rules: &super::rules::Rules) -> Vec<Line> {
     use std::collections::BTreeMap;
-    const WINDOW: i64 = 300_000_000;
+    let window = rules.dropped_window_s * 1_000_000;
     let mut by_pool: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
     // Each line stands for `count` drops of its second.
     for (i, l) in lines.iter().enumerate() {
-        if l.cat == Category::Dropped {
+        if l.sig == Signal::Dropped {
             by_pool.entry(l.pool.clone()).or_default().push(i);
         }
     }
@@ -176,14 +123,14 @@ pub fn without_background_drops(lines: Vec<Line>, rules: &super::rules::Rules) -
             upto.push(upto[upto.len() - 1] + lines[i].count);
         }
         let total = upto[t.len()];
-        let windows = ((t[t.len() - 1] - t[0]) as f64 / WINDOW as f64).max(1.0);
+        let windows = ((t[t.len() - 1] - t[0]) as f64 / window as f64).max(1.0);
         let need = ((rules.dropped_min_per_window as f64)
             .max(rules.dropped_factor * total as f64 / windows))
         .ceil() as u64;
         // Difference array over the lines that fall in a dense enough window.
         let mut cover = vec![0i64; t.len() + 1];
         for j in 0..t.len() {
-            let end = j + t[j..].partition_point(|&x| x <= t[j] + WINDOW);
+            let end = j + t[j..].partition_point(|&x| x <= t[j] + window);
             if upto[end] - upto[j] >= need {
                 cover[j] += 1;
                 cover[end] -= 1;

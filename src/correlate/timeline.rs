@@ -4,6 +4,7 @@
 use super::collect::Collected;
 use super::episodes::Life;
 use super::pools::Pools;
+use crate::domain::{LifecycleKind, ReasonClass};
 use std::collections::BTreeMap;
 
 const MINUTE: i64 = 60_000_000;
@@ -19,9 +20,19 @@ pub struct PoolDay {
     /// Requests completed per minute of the day (W3C, the pool's sites).
     pub requests: Vec<u32>,
     /// HTTP.sys lines per minute by reason class.
-    pub httperr: BTreeMap<String, Vec<u32>>,
+    pub httperr: BTreeMap<ReasonClass, Vec<u32>>,
     /// Lifecycle events: (minute of day, kind, label).
-    pub events: Vec<(u32, String, String)>,
+    pub events: Vec<(u32, LifecycleKind, String)>,
+}
+
+/// Whether lines of a class are plotted: what the pool or the network did, not
+/// housekeeping or malformed requests.
+fn charted(class: ReasonClass) -> bool {
+    match class {
+        ReasonClass::AppPool | ReasonClass::Capacity | ReasonClass::Client => true,
+        ReasonClass::Unknown => true,
+        ReasonClass::Benign | ReasonClass::Protocol => false,
+    }
 }
 
 /// The days of each pool that have requests or HTTP.sys lines to plot, with the
@@ -52,12 +63,12 @@ pub fn pool_days(c: &Collected, pools: &Pools, life: &[Life]) -> Vec<PoolDay> {
         }
     }
     for ((pool, minute, class), n) in &c.httperr_minutes {
-        if pool == "-" || class == "benign" || class == "protocol" {
+        if pool == "-" || !charted(*class) {
             continue;
         }
         let pd = get(&mut days, pools, pool, minute.div_euclid(DAY));
         pd.httperr
-            .entry(class.clone())
+            .entry(*class)
             .or_insert_with(|| vec![0; DAY as usize])[minute.rem_euclid(DAY) as usize] += *n as u32;
     }
     for l in life {
@@ -66,15 +77,16 @@ pub fn pool_days(c: &Collected, pools: &Pools, life: &[Life]) -> Vec<PoolDay> {
         let label = format!(
             "{} {}{}",
             l.event_id,
-            l.kind,
-            l.reason
+            l.kind(),
+            l.event
+                .recycle_reason
                 .as_ref()
                 .map(|r| format!(" ({r})"))
                 .unwrap_or_default()
         );
         get(&mut days, pools, pool, minute.div_euclid(DAY))
             .events
-            .push((minute.rem_euclid(DAY) as u32, l.kind.clone(), label));
+            .push((minute.rem_euclid(DAY) as u32, l.kind(), label));
     }
     days.into_values()
         .filter(|d| d.requests.iter().any(|&n| n > 0) || !d.httperr.is_empty())

@@ -60,6 +60,18 @@ pub enum Signal {
 }
 
 impl Signal {
+    /// Every signal.
+    pub const ALL: [Signal; 8] = [
+        Signal::Abandoned,
+        Signal::Offline,
+        Signal::Shutdown,
+        Signal::QueueFull,
+        Signal::QueueTimeout,
+        Signal::Dropped,
+        Signal::SlowClient,
+        Signal::Capacity,
+    ];
+
     /// What a reason phrase signals, if anything.
     pub fn of(reason: &str) -> Option<Signal> {
         reason_entry(reason).and_then(|r| r.2)
@@ -86,8 +98,16 @@ const REASONS: &[(&str, ReasonClass, Option<Signal>)] = &[
     ("AppOffline", C::AppPool, Some(S::Offline)),
     ("AppPoolTimer", C::AppPool, Some(S::QueueTimeout)),
     ("AppShutdown", C::AppPool, Some(S::Shutdown)),
-    ("Connection_Abandoned_By_AppPool", C::AppPool, Some(S::Abandoned)),
-    ("Connection_Abandoned_By_ReqQueue", C::AppPool, Some(S::Abandoned)),
+    (
+        "Connection_Abandoned_By_AppPool",
+        C::AppPool,
+        Some(S::Abandoned),
+    ),
+    (
+        "Connection_Abandoned_By_ReqQueue",
+        C::AppPool,
+        Some(S::Abandoned),
+    ),
     ("Disabled", C::AppPool, Some(S::Offline)),
     ("QueueFull", C::AppPool, Some(S::QueueFull)),
     ("Timer_AppPool", C::AppPool, Some(S::QueueTimeout)),
@@ -162,7 +182,14 @@ mod tests {
 
     #[test]
     fn class_order_is_name_order() {
-        let all = [C::AppPool, C::Benign, C::Capacity, C::Client, C::Protocol, C::Unknown];
+        let all = [
+            C::AppPool,
+            C::Benign,
+            C::Capacity,
+            C::Client,
+            C::Protocol,
+            C::Unknown,
+        ];
         for w in all.windows(2) {
             assert!(w[0] < w[1] && w[0].name() < w[1].name());
         }

@@ -127,10 +127,20 @@ mod tests {
     fn names_round_trip_and_match_serde() {
         for k in IncidentKind::ALL {
             assert_eq!(IncidentKind::from_name(k.name()), Some(k));
-            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.name()));
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.name())
+            );
         }
-        for s in [EvidenceSource::Event, EvidenceSource::Httperr, EvidenceSource::W3c] {
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.name()));
+        for s in [
+            EvidenceSource::Event,
+            EvidenceSource::Httperr,
+            EvidenceSource::W3c,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.name())
+            );
         }
     }
 }

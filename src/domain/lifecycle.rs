@@ -77,7 +77,9 @@ impl DisableCause {
                 "rapid-fail protection disabled the pool after a series of worker process failures"
             }
             DisableCause::Identity => "application pool identity is invalid; the pool is disabled",
-            DisableCause::WorkerStart => "WAS failed to start a worker process; the pool is disabled",
+            DisableCause::WorkerStart => {
+                "WAS failed to start a worker process; the pool is disabled"
+            }
         }
     }
 }

@@ -2,6 +2,8 @@
 //! becomes an `events` row (and a `lifecycle` row when it matters to app pools); each
 //! chunk or record that fails is counted and reported, and reading goes on.
 
+use crate::domain::lifecycle::{Lifecycle, Origin};
+use crate::domain::RecycleReason;
 use crate::parse::eventdata::{parse_event_xml, Event};
 use crate::parse::lifecycle;
 use crate::parse::{Emit, ErrorReport};
@@ -184,7 +186,7 @@ struct DecodedRecord {
     /// The `event_data` column.
     data_json: Option<String>,
     /// The `lifecycle` row, when the event matters to app pools.
-    life: Option<lifecycle::Lifecycle>,
+    life: Option<Lifecycle>,
 }
 
 impl DecodedRecord {
@@ -420,11 +422,19 @@ fn push_event(
 fn push_lifecycle(
     t: &mut LifecycleTable,
     ev: &Event,
-    l: &lifecycle::Lifecycle,
-    emit: &Emit<'_>,
+    l: &Lifecycle,
+    emit: &mut Emit<'_>,
     record_id: i64,
     time: Option<i64>,
 ) {
+    let origin = Origin {
+        source_file: emit.source_file,
+        record_id,
+        time,
+        provider: ev.provider.as_deref(),
+        event_id: ev.event_id16(),
+    };
+    emit.lifecycle(&origin, l);
     t.push(&LifecycleRow {
         bundle_id: Some(emit.bundle_id),
         source_file: Some(emit.source_file),
@@ -433,10 +443,10 @@ fn push_lifecycle(
         computer: ev.computer.as_deref(),
         provider: ev.provider.as_deref(),
         event_id: ev.event_id16(),
-        kind: Some(l.kind),
+        kind: Some(l.kind.name()),
         app_pool: l.app_pool.as_deref(),
         pid: l.pid,
-        recycle_reason: l.recycle_reason,
+        recycle_reason: l.recycle_reason.map(RecycleReason::name),
         exit_code: l.exit_code.as_deref(),
         exception_code: l.exception_code.as_deref(),
         faulting_module: l.faulting_module.as_deref(),

@@ -1,8 +1,8 @@
 //! HTTP.sys error logs (HTTPERR, domain.md §1) typed into the `httperr` table.
 
+use crate::domain::ReasonClass;
 use crate::parse::values::{parse_num, split_zone, Extra};
 use crate::parse::w3c::{self, Field, Layout, Row, W3cSink, W3cStats};
-use crate::domain::ReasonClass;
 use crate::parse::{Emit, ErrorReport};
 use crate::tables::httperr::{HttperrRow, HttperrTable};
 use std::io::Read;

@@ -1,35 +1,14 @@
-//! Normalizes the events that tell what happened to an application pool or a worker
-//! process into `lifecycle` rows (domain.md §3 for layouts, §5 for meaning). Named and
-//! positional EventData both work: a named item wins, else its documented position.
+//! Recognises the events that tell what happened to an application pool or a worker
+//! process and reads each into a typed [`Lifecycle`] (domain.md §3 for layouts, §5 for
+//! meaning; the WAS event table is `domain::was`). Named and positional EventData both
+//! work: a named item wins, else its documented position.
+//!
+//! A new event: one arm in [`extract`] (or one row in `domain::was::EVENTS`).
 
+use crate::domain::lifecycle::{Lifecycle, LifecycleKind as K, Reporter};
+use crate::domain::was::{self, Carries, Layout, WasEvent};
+use crate::domain::RecycleReason;
 use crate::parse::eventdata::Event;
-
-/// What one event says about a pool or a worker process.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Lifecycle {
-    /// What happened (see the `lifecycle` table).
-    pub kind: &'static str,
-    /// Application pool.
-    pub app_pool: Option<String>,
-    /// Worker process id (decimal).
-    pub pid: Option<i64>,
-    /// Recycle or shutdown reason.
-    pub recycle_reason: Option<&'static str>,
-    /// Exit code as `0x%08x`.
-    pub exit_code: Option<String>,
-    /// Exception code as `0x%08x`.
-    pub exception_code: Option<String>,
-    /// Faulting module.
-    pub faulting_module: Option<String>,
-    /// Managed exception type.
-    pub exception_type: Option<String>,
-    /// IIS site id.
-    pub site_id: Option<i64>,
-    /// Process image or service name.
-    pub process_name: Option<String>,
-    /// Short extra text.
-    pub detail: Option<String>,
-}
 
 fn is_provider(ev: &Event, names: &[&str]) -> bool {
     let matches = |v: &Option<String>| {
@@ -78,19 +57,16 @@ pub fn hex_code(v: Option<&str>) -> Option<String> {
 }
 
 /// The HRESULT in a WAS `<Binary>` (a little-endian DWORD: `6D000780` → `0x8007006d`).
-fn binary_hresult(b: Option<&str>) -> Option<String> {
+fn binary_hresult(b: Option<&str>) -> Option<u32> {
     let b = b?.trim();
     if b.len() < 8 {
         return None;
     }
-    let bytes: Option<Vec<u8>> = (0..4)
-        .map(|i| u8::from_str_radix(b.get(i * 2..i * 2 + 2)?, 16).ok())
-        .collect();
-    let bytes = bytes?;
-    Some(format!(
-        "0x{:08x}",
-        u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
-    ))
+    let mut bytes = [0u8; 4];
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(b.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(u32::from_le_bytes(bytes))
 }
 
 fn looks_numeric(v: Option<&str>) -> bool {
@@ -123,174 +99,73 @@ fn was_pool_pid(ev: &Event, pid_first: bool) -> (Option<String>, Option<i64>) {
     }
 }
 
-fn was(ev: &Event, id: i32) -> Option<Lifecycle> {
-    let mut l = Lifecycle::default();
-    let recycle = |reason: &'static str, pid_first: bool| {
-        let (app_pool, pid) = was_pool_pid(ev, pid_first);
-        Lifecycle {
-            kind: "recycle",
-            app_pool,
-            pid,
-            recycle_reason: Some(reason),
-            ..Default::default()
-        }
-    };
-    match id {
-        5002 => {
-            l.kind = "disable";
-            l.app_pool = nonempty(ev.get("AppPoolID", 0));
-            l.detail = Some(
-                "rapid-fail protection disabled the pool after a series of worker process failures"
-                    .into(),
-            );
-        }
-        5009 => {
-            let (p, pid) = was_pool_pid(ev, false);
-            l = Lifecycle {
-                kind: "crash",
-                app_pool: p,
-                pid,
-                ..l
-            };
-            l.exit_code = hex_code(ev.get("ExitCode", 2));
-            l.detail = Some("worker process terminated unexpectedly".into());
-        }
-        5010 => {
-            let (p, pid) = was_pool_pid(ev, false);
-            l = Lifecycle {
-                kind: "hang",
-                app_pool: p,
-                pid,
-                ..l
-            };
-            l.detail = Some("worker process failed to respond to a ping".into());
-        }
-        5011 => {
-            let (p, pid) = was_pool_pid(ev, false);
-            l = Lifecycle {
-                kind: "crash",
-                app_pool: p,
-                pid,
-                ..l
-            };
-            l.detail = Some(match binary_hresult(ev.binary.as_deref()) {
-                Some(h) => format!("fatal communication error with WAS, error {h}"),
-                None => "fatal communication error with WAS".into(),
-            });
-        }
-        5012 => {
-            let (p, pid) = was_pool_pid(ev, false);
-            l = Lifecycle {
-                kind: "startup_timeout",
-                app_pool: p,
-                pid,
-                ..l
-            };
-        }
-        5013 => {
-            let (p, pid) = was_pool_pid(ev, false);
-            l = Lifecycle {
-                kind: "shutdown_timeout",
-                app_pool: p,
-                pid,
-                ..l
-            };
-            l.detail = Some("worker process exceeded shutdownTimeLimit and was killed".into());
-        }
-        5021 | 5057 | 5059 => {
-            l.kind = "disable";
-            l.app_pool = nonempty(ev.get("AppPoolID", 0));
-            l.detail = Some(
-                match id {
-                    5059 => "WAS failed to start a worker process; the pool is disabled",
-                    _ => "application pool identity is invalid; the pool is disabled",
-                }
-                .into(),
-            );
-        }
-        5074 => l = recycle("time", true),
-        5075 => l = recycle("requests", true),
-        5076 => l = recycle("schedule", true),
-        5077 => l = recycle("memory", true),
-        5078 => l = recycle("isapi_unhealthy", true),
-        5079 => l = single_pool_recycle(ev, "on_demand"),
-        5080 => l = single_pool_recycle(ev, "config_change"),
-        5081 => l = single_pool_recycle(ev, "config_store"),
-        5117 => l = single_pool_recycle(ev, "private_memory"),
-        5139 => {
-            let (p, pid) = was_pool_pid(ev, false);
-            l = Lifecycle {
-                kind: "listener_failure",
-                app_pool: p,
-                pid,
-                ..l
-            };
-            l.detail = nonempty(ev.get("ProtocolID", 3))
-                .map(|p| format!("listener channel failure for protocol {p}"));
-        }
-        5186 => {
-            let (p, pid) = was_pool_pid(ev, true);
-            l = Lifecycle {
-                kind: "shutdown",
-                app_pool: p,
-                pid,
-                recycle_reason: Some("idle"),
-                ..l
-            };
-            l.detail = nonempty(ev.get("", 2)).map(|m| format!("idle timeout {m} minutes"));
-        }
-        _ => return None,
-    }
-    Some(l)
-}
-
-/// Recycles whose template names only the pool (5079-5081, 5117); a pid is taken if
-/// the event carries one first.
-fn single_pool_recycle(ev: &Event, reason: &'static str) -> Lifecycle {
-    let (app_pool, pid) = if !ev.is_named() && looks_numeric(ev.get("", 0)) && ev.data.len() >= 2 {
+/// Pool and pid of an event whose template names only the pool (5079-5081, 5117); a
+/// pid is taken if the event carries one first.
+fn pool_maybe_pid(ev: &Event) -> (Option<String>, Option<i64>) {
+    if !ev.is_named() && looks_numeric(ev.get("", 0)) && ev.data.len() >= 2 {
         (nonempty(ev.get("", 1)), dec_pid(ev.get("", 0)))
     } else {
         (
             nonempty(ev.get("AppPoolID", 0)),
             dec_pid(ev.get("ProcessID", usize::MAX)),
         )
-    };
-    Lifecycle {
-        kind: "recycle",
-        app_pool,
-        pid,
-        recycle_reason: Some(reason),
-        ..Default::default()
     }
 }
 
-fn w3svc_wp(ev: &Event, id: i32) -> Option<Lifecycle> {
-    match id {
-        2269 => {
-            let (p, pid) = was_pool_pid(ev, false);
-            Some(Lifecycle {
-                kind: "start_failure",
-                app_pool: p,
-                pid,
-                detail: Some(
-                    "worker process failed to initialize communication with http.sys".into(),
-                ),
-                ..Default::default()
-            })
+fn was(ev: &Event, id: i32) -> Option<Lifecycle> {
+    let w: &WasEvent = was::event(u16::try_from(id).ok()?)?;
+    let mut l = Lifecycle::new(w.kind, Reporter::Was);
+    (l.app_pool, l.pid) = match w.layout {
+        Layout::Pool => (nonempty(ev.get("AppPoolID", 0)), None),
+        Layout::PoolPid => was_pool_pid(ev, false),
+        Layout::PidPool => was_pool_pid(ev, true),
+        Layout::PoolMaybePid => pool_maybe_pid(ev),
+    };
+    l.recycle_reason = w.reason;
+    l.detail = w.detail.map(str::to_string);
+    match w.carries {
+        Carries::Nothing => {}
+        Carries::ExitCode => l.exit_code = hex_code(ev.get("ExitCode", 2)),
+        Carries::BinaryHresult => {
+            l.was_error = binary_hresult(ev.binary.as_deref());
+            if let (Some(d), Some(e)) = (&mut l.detail, l.was_error) {
+                d.push_str(&format!(", error 0x{e:08x}"));
+            }
         }
-        2299 => Some(Lifecycle {
-            kind: "recycle",
-            recycle_reason: Some("isapi_unhealthy"),
-            detail: nonempty(ev.get("Reason", 0)),
-            ..Default::default()
-        }),
-        2276..=2282 | 2294 | 2297 | 2303 => Some(Lifecycle {
-            kind: "start_failure",
-            detail: nonempty(ev.get("ModuleDll", 0)),
-            ..Default::default()
-        }),
-        _ => None,
+        Carries::Protocol => {
+            l.detail = nonempty(ev.get("ProtocolID", 3))
+                .map(|p| format!("listener channel failure for protocol {p}"));
+        }
+        Carries::IdleMinutes => {
+            l.detail = nonempty(ev.get("", 2)).map(|m| format!("idle timeout {m} minutes"));
+        }
     }
+    Some(l)
+}
+
+fn w3svc_wp(ev: &Event, id: i32) -> Option<Lifecycle> {
+    let l = match id {
+        2269 => {
+            let mut l = Lifecycle::new(K::StartFailure, Reporter::W3svcWp);
+            (l.app_pool, l.pid) = was_pool_pid(ev, false);
+            l.detail =
+                Some("worker process failed to initialize communication with http.sys".into());
+            l
+        }
+        2299 => {
+            let mut l = Lifecycle::new(K::Recycle, Reporter::W3svcWp);
+            l.recycle_reason = Some(RecycleReason::IsapiUnhealthy);
+            l.detail = nonempty(ev.get("Reason", 0));
+            l
+        }
+        2276..=2282 | 2294 | 2297 | 2303 => {
+            let mut l = Lifecycle::new(K::StartFailure, Reporter::W3svcWp);
+            l.detail = nonempty(ev.get("ModuleDll", 0));
+            l
+        }
+        _ => return None,
+    };
+    Some(l)
 }
 
 fn is_w3wp(v: Option<&str>) -> bool {
@@ -302,15 +177,13 @@ fn application_error(ev: &Event) -> Option<Lifecycle> {
     if !is_w3wp(app) {
         return None;
     }
-    Some(Lifecycle {
-        kind: "crash",
-        pid: hex_pid(ev.get("ProcessId", 8)),
-        exception_code: hex_code(ev.get("ExceptionCode", 6)),
-        faulting_module: nonempty(ev.get("ModuleName", 3)),
-        process_name: nonempty(app),
-        detail: nonempty(ev.get("FaultingOffset", 7)).map(|o| format!("fault offset {o}")),
-        ..Default::default()
-    })
+    let mut l = Lifecycle::new(K::Crash, Reporter::ApplicationError);
+    l.pid = hex_pid(ev.get("ProcessId", 8));
+    l.exception_code = hex_code(ev.get("ExceptionCode", 6));
+    l.faulting_module = nonempty(ev.get("ModuleName", 3));
+    l.process_name = nonempty(app);
+    l.detail = nonempty(ev.get("FaultingOffset", 7)).map(|o| format!("fault offset {o}"));
+    Some(l)
 }
 
 fn wer(ev: &Event) -> Option<Lifecycle> {
@@ -319,17 +192,13 @@ fn wer(ev: &Event) -> Option<Lifecycle> {
         return None;
     }
     let event_name = ev.get("EventName", 2).unwrap_or_default();
-    let mut l = Lifecycle {
-        kind: "crash_report",
-        process_name: nonempty(p1),
-        detail: nonempty(Some(event_name)),
-        ..Default::default()
-    };
+    let mut l = Lifecycle::new(K::CrashReport, Reporter::Wer);
+    l.process_name = nonempty(p1);
+    l.detail = nonempty(Some(event_name));
+    l.faulting_module = nonempty(ev.get("P4", 8));
     if event_name.eq_ignore_ascii_case("CLR20r3") {
-        l.faulting_module = nonempty(ev.get("P4", 8));
         l.exception_type = nonempty(ev.get("P9", 13));
     } else {
-        l.faulting_module = nonempty(ev.get("P4", 8));
         l.exception_code = hex_code(ev.get("P7", 11));
     }
     Some(l)
@@ -337,28 +206,18 @@ fn wer(ev: &Event) -> Option<Lifecycle> {
 
 fn dotnet_runtime(ev: &Event) -> Option<Lifecycle> {
     let text = ev.get("", 0)?;
-    let app = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Application:"))
-        .map(str::trim);
+    let line_after = |label: &str| text.lines().find_map(|l| l.trim().strip_prefix(label));
+    let app = line_after("Application:").map(str::trim);
     if !is_w3wp(app) {
         return None;
     }
-    let exception_type = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Exception Info:"))
+    let mut l = Lifecycle::new(K::UnhandledException, Reporter::DotNetRuntime);
+    l.process_name = nonempty(app);
+    l.exception_type = line_after("Exception Info:")
         .and_then(|s| s.split_whitespace().next())
         .map(|s| s.trim_end_matches(':').to_string());
-    Some(Lifecycle {
-        kind: "unhandled_exception",
-        process_name: nonempty(app),
-        exception_type,
-        detail: text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Description:"))
-            .map(|s| s.trim().to_string()),
-        ..Default::default()
-    })
+    l.detail = line_after("Description:").map(|s| s.trim().to_string());
+    Some(l)
 }
 
 fn aspnet_1309(ev: &Event) -> Option<Lifecycle> {
@@ -366,7 +225,8 @@ fn aspnet_1309(ev: &Event) -> Option<Lifecycle> {
     if process.is_some() && !is_w3wp(process) {
         return None;
     }
-    let site_id = ev.get("", 8).and_then(|d| {
+    let mut l = Lifecycle::new(K::RequestError, Reporter::AspNet);
+    l.site_id = ev.get("", 8).and_then(|d| {
         let rest = d.to_ascii_uppercase();
         let i = rest.find("/W3SVC/")?;
         d[i + 7..].split('/').next()?.parse::<i64>().ok()
@@ -374,17 +234,13 @@ fn aspnet_1309(ev: &Event) -> Option<Lifecycle> {
     let message = ev
         .get("", 18)
         .map(|m| m.lines().next().unwrap_or_default().trim().to_string());
-    Some(Lifecycle {
-        kind: "request_error",
-        pid: dec_pid(ev.get("", 14)),
-        site_id,
-        exception_type: nonempty(ev.get("", 17)),
-        process_name: nonempty(process),
-        detail: message
-            .filter(|m| !m.is_empty())
-            .map(|m| crate::text::truncate(&m, 300).to_string()),
-        ..Default::default()
-    })
+    l.pid = dec_pid(ev.get("", 14));
+    l.exception_type = nonempty(ev.get("", 17));
+    l.process_name = nonempty(process);
+    l.detail = message
+        .filter(|m| !m.is_empty())
+        .map(|m| crate::text::truncate(&m, 300).to_string());
+    Some(l)
 }
 
 fn scm(ev: &Event, id: i32) -> Option<Lifecycle> {
@@ -399,51 +255,43 @@ fn scm(ev: &Event, id: i32) -> Option<Lifecycle> {
         return None;
     }
     let times = ev.get("param2", 1).unwrap_or("?");
-    Some(Lifecycle {
-        kind: "service_crash",
-        process_name: Some(service.to_string()),
-        detail: Some(format!(
-            "service terminated unexpectedly ({times} time(s)){}",
-            if id == 7031 {
-                "; Windows will take its recovery action"
-            } else {
-                ""
-            }
-        )),
-        ..Default::default()
-    })
+    let mut l = Lifecycle::new(K::ServiceCrash, Reporter::ServiceControlManager);
+    l.process_name = Some(service.to_string());
+    l.detail = Some(format!(
+        "service terminated unexpectedly ({times} time(s)){}",
+        if id == 7031 {
+            "; Windows will take its recovery action"
+        } else {
+            ""
+        }
+    ));
+    Some(l)
 }
 
 /// What the event says about a pool or worker process, if it is one corvid knows.
 pub fn extract(ev: &Event) -> Option<Lifecycle> {
     let id = ev.event_id16()?;
-    if is_provider(ev, &["Microsoft-Windows-WAS", "WAS"]) {
+    if is_provider(ev, was::PROVIDERS) {
         return was(ev, id);
     }
     if is_provider(ev, &["Microsoft-Windows-IIS-W3SVC-WP", "W3SVC-WP"]) {
         return w3svc_wp(ev, id);
     }
-    if id == 1000 && is_provider(ev, &["Application Error"]) {
-        return application_error(ev);
-    }
-    if id == 1001 && is_provider(ev, &["Windows Error Reporting"]) {
-        return wer(ev);
-    }
-    if id == 1026 && is_provider(ev, &[".NET Runtime"]) {
-        return dotnet_runtime(ev);
-    }
-    if id == 1309
-        && ev
+    let provider = |names: &[&str]| is_provider(ev, names);
+    match id {
+        1000 if provider(&["Application Error"]) => application_error(ev),
+        1001 if provider(&["Windows Error Reporting"]) => wer(ev),
+        1026 if provider(&[".NET Runtime"]) => dotnet_runtime(ev),
+        1309 if ev
             .provider
             .as_deref()
-            .is_some_and(|p| p.starts_with("ASP.NET"))
-    {
-        return aspnet_1309(ev);
+            .is_some_and(|p| p.starts_with("ASP.NET")) =>
+        {
+            aspnet_1309(ev)
+        }
+        7031 | 7034 if provider(&["Service Control Manager"]) => scm(ev, id),
+        _ => None,
     }
-    if (id == 7031 || id == 7034) && is_provider(ev, &["Service Control Manager"]) {
-        return scm(ev, id);
-    }
-    None
 }
 
 #[cfg(test)]
@@ -482,7 +330,12 @@ mod tests {
         .unwrap();
         assert_eq!(
             (l.kind, l.app_pool.as_deref(), l.pid, l.recycle_reason),
-            ("recycle", Some("DefaultAppPool"), Some(4242), Some("time"))
+            (
+                K::Recycle,
+                Some("DefaultAppPool"),
+                Some(4242),
+                Some(RecycleReason::Time)
+            )
         );
         let l = extract(&ev(
             "Microsoft-Windows-WAS",
@@ -492,7 +345,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (l.kind, l.app_pool.as_deref(), l.pid, l.exit_code.as_deref()),
-            ("crash", Some("Pool A"), Some(3108), Some("0x800703e9"))
+            (K::Crash, Some("Pool A"), Some(3108), Some("0x800703e9"))
         );
     }
 
@@ -510,7 +363,21 @@ mod tests {
         let l = extract(&e).unwrap();
         assert_eq!(l.pid, Some(4528));
         assert_eq!(l.app_pool.as_deref(), Some("MSExchangeMapiFrontEndAppPool"));
-        assert!(l.detail.unwrap().contains("0x8007006d"));
+        assert_eq!(l.was_error, Some(0x8007006d));
+        assert_eq!(
+            l.detail.as_deref(),
+            Some("fatal communication error with WAS, error 0x8007006d")
+        );
+    }
+
+    #[test]
+    fn rapid_fail_is_its_own_disable_cause() {
+        use crate::domain::DisableCause;
+        let l = extract(&ev("WAS", 5002, &[(None, "ShopPool")])).unwrap();
+        assert_eq!(l.kind, K::Disable(DisableCause::RapidFail));
+        assert_eq!(l.kind.name(), "disable");
+        let l = extract(&ev("WAS", 5021, &[(None, "ShopPool")])).unwrap();
+        assert_eq!(l.kind, K::Disable(DisableCause::Identity));
     }
 
     #[test]
@@ -537,7 +404,7 @@ mod tests {
                 l.exception_code.as_deref(),
                 l.faulting_module.as_deref()
             ),
-            ("crash", Some(28828), Some("0xc0000409"), Some("clr.dll"))
+            (K::Crash, Some(28828), Some("0xc0000409"), Some("clr.dll"))
         );
         let mut other = d.clone();
         other[0] = (None, "rundll32.exe");
@@ -587,7 +454,7 @@ mod tests {
             ],
         ))
         .unwrap();
-        assert_eq!(l.kind, "service_crash");
+        assert_eq!(l.kind, K::ServiceCrash);
         assert!(extract(&ev(
             "Service Control Manager",
             7031,

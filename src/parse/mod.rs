@@ -14,6 +14,7 @@ pub mod utf16;
 pub mod values;
 pub mod w3c;
 
+use crate::domain::lifecycle::{Lifecycle, Origin};
 use crate::tables::parse_errors::{ParseErrorsRow, ParseErrorsTable};
 use crate::tables::{BatchSink, Builder};
 use crate::Error;
@@ -130,6 +131,11 @@ impl<'a> Emit<'a> {
             return false;
         }
         true
+    }
+
+    /// Hands one typed lifecycle event to the sink (its row goes through a table).
+    pub fn lifecycle(&mut self, origin: &Origin<'_>, event: &Lifecycle) {
+        self.sink.lifecycle(origin, event);
     }
 
     /// Flushes the parse errors; call once at the end of the file.

@@ -3,6 +3,7 @@
 
 use super::escape::xml;
 use crate::correlate::timeline::PoolDay;
+use crate::domain::{LifecycleKind, ReasonClass};
 use std::fmt::Write;
 
 const W: f64 = 1440.0;
@@ -10,22 +11,23 @@ const H: f64 = 220.0;
 const TOP: f64 = 20.0;
 const LEFT: f64 = 50.0;
 
-fn class_color(class: &str) -> &'static str {
+fn class_color(class: ReasonClass) -> &'static str {
     match class {
-        "app_pool" => "#d62728",
-        "capacity" => "#ff7f0e",
-        "client" => "#7f7f7f",
-        _ => "#9467bd",
+        ReasonClass::AppPool => "#d62728",
+        ReasonClass::Capacity => "#ff7f0e",
+        ReasonClass::Client => "#7f7f7f",
+        ReasonClass::Benign | ReasonClass::Protocol | ReasonClass::Unknown => "#9467bd",
     }
 }
 
-fn event_color(kind: &str) -> &'static str {
+fn event_color(kind: LifecycleKind) -> &'static str {
+    use LifecycleKind as K;
     match kind {
-        "crash" | "crash_report" | "unhandled_exception" => "#d62728",
-        "hang" | "shutdown_timeout" | "startup_timeout" => "#9467bd",
-        "disable" => "#000000",
-        "recycle" | "shutdown" => "#1f77b4",
-        _ => "#8c564b",
+        K::Crash | K::CrashReport | K::UnhandledException => "#d62728",
+        K::Hang | K::ShutdownTimeout | K::StartupTimeout => "#9467bd",
+        K::Disable(_) => "#000000",
+        K::Recycle | K::Shutdown => "#1f77b4",
+        K::RequestError | K::ListenerFailure | K::StartFailure | K::ServiceCrash => "#8c564b",
     }
 }
 
@@ -49,13 +51,21 @@ pub fn svg(d: &PoolDay, date: &str) -> String {
         .collect();
     let max_err = stacked.iter().copied().max().unwrap_or(0).max(1) as f64;
     let mut o = String::new();
+    frame(&mut o, d, date);
+    error_bars(&mut o, d, max_err);
+    request_line(&mut o, d, max_req);
+    event_markers(&mut o, d);
+    legend(&mut o, d, date, max_req, max_err);
+    o.push_str("</svg>\n");
+    o
+}
+
+/// The opening tag, title, plot area and hour grid.
+fn frame(o: &mut String, d: &PoolDay, date: &str) {
+    let (w, h) = (W + LEFT + 100.0, H + TOP + 60.0);
     let _ = writeln!(
         o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" font-family=\"sans-serif\" font-size=\"11\">",
-        W + LEFT + 100.0,
-        H + TOP + 60.0,
-        W + LEFT + 100.0,
-        H + TOP + 60.0
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" font-size=\"11\">"
     );
     let _ = writeln!(o, "<title>{} {}</title>", xml(&d.pool), date);
     let _ = writeln!(o, "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{W}\" height=\"{H}\" fill=\"#fafafa\" stroke=\"#ccc\"/>");
@@ -74,10 +84,13 @@ pub fn svg(d: &PoolDay, date: &str) -> String {
             );
         }
     }
-    // HTTP.sys lines per minute, stacked by class (right axis).
+}
+
+/// HTTP.sys lines per minute, stacked by class (right axis).
+fn error_bars(o: &mut String, d: &PoolDay, max_err: f64) {
     let mut base = vec![0u32; 1440];
     for (class, v) in &d.httperr {
-        let color = class_color(class);
+        let color = class_color(*class);
         for m in 0..1440 {
             if v[m] == 0 {
                 continue;
@@ -93,32 +106,39 @@ pub fn svg(d: &PoolDay, date: &str) -> String {
                 m / 60,
                 m % 60,
                 v[m],
-                xml(class)
+                xml(class.name())
             );
             base[m] += v[m];
         }
     }
-    // Requests per minute (left axis).
-    if d.requests.iter().any(|&r| r > 0) {
-        let mut pts = String::with_capacity(d.requests.len() * 10);
-        for (m, r) in d.requests.iter().enumerate() {
-            let _ = write!(
-                pts,
-                "{},{} ",
-                LEFT as usize + m,
-                Tenths(TOP + H - (*r as f64 / max_req) * H)
-            );
-        }
-        let _ = writeln!(
-            o,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"1\"/>",
-            pts.trim_end()
+}
+
+/// Requests per minute (left axis).
+fn request_line(o: &mut String, d: &PoolDay, max_req: f64) {
+    if !d.requests.iter().any(|&r| r > 0) {
+        return;
+    }
+    let mut pts = String::with_capacity(d.requests.len() * 10);
+    for (m, r) in d.requests.iter().enumerate() {
+        let _ = write!(
+            pts,
+            "{},{} ",
+            LEFT as usize + m,
+            Tenths(TOP + H - (*r as f64 / max_req) * H)
         );
     }
-    // Lifecycle events.
+    let _ = writeln!(
+        o,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"1\"/>",
+        pts.trim_end()
+    );
+}
+
+/// Lifecycle events: a dashed line and a dot, the label on hover.
+fn event_markers(o: &mut String, d: &PoolDay) {
     for (m, kind, label) in &d.events {
         let x = LEFT + *m as f64 + 0.5;
-        let c = event_color(kind);
+        let c = event_color(*kind);
         let _ = writeln!(
             o,
             "<g><title>{:02}:{:02} {}</title><line x1=\"{x}\" y1=\"{TOP}\" x2=\"{x}\" y2=\"{}\" stroke=\"{c}\" stroke-dasharray=\"3,2\"/><circle cx=\"{x}\" cy=\"{}\" r=\"4\" fill=\"{c}\"/></g>",
@@ -129,6 +149,10 @@ pub fn svg(d: &PoolDay, date: &str) -> String {
             TOP + 6.0
         );
     }
+}
+
+/// Axis maxima and the caption.
+fn legend(o: &mut String, d: &PoolDay, date: &str, max_req: f64, max_err: f64) {
     let _ = writeln!(
         o,
         "<text x=\"{}\" y=\"{}\" fill=\"#2ca02c\">{} req/min</text>",
@@ -150,8 +174,6 @@ pub fn svg(d: &PoolDay, date: &str) -> String {
         xml(&d.pool),
         date
     );
-    o.push_str("</svg>\n");
-    o
 }
 
 #[cfg(test)]

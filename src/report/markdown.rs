@@ -63,7 +63,7 @@ fn first_sentence(s: &str) -> String {
 }
 
 /// The report for all bundles of a run; `charts` lists (bundle id, pool, date, file).
-pub fn render(all: &[Findings], charts: &[(String, String, String, String)]) -> String {
+pub fn render(all: &[Findings], charts: &[ChartLink]) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# corvid findings\n");
     let _ = writeln!(
@@ -77,7 +77,10 @@ pub fn render(all: &[Findings], charts: &[(String, String, String, String)]) -> 
     o
 }
 
-fn bundle(o: &mut String, f: &Findings, charts: &[(String, String, String, String)]) {
+/// Chart links: (bundle id, pool, date, file).
+type ChartLink = (String, String, String, String);
+
+fn bundle(o: &mut String, f: &Findings, charts: &[ChartLink]) {
     let _ = writeln!(
         o,
         "## Bundle {} (host {}, id `{}`)\n",
@@ -85,35 +88,50 @@ fn bundle(o: &mut String, f: &Findings, charts: &[(String, String, String, Strin
         md(&f.host),
         f.bundle_id
     );
-    // Summary.
+    summary(o, f);
+    coverage(o, f);
+    crash_signatures(o, f);
+    recycles(o, f);
+    timelines(o, f, charts);
+    if !f.incidents.is_empty() {
+        let _ = writeln!(o, "### Incidents\n");
+    }
+    for i in &f.incidents {
+        incident(o, f, i);
+    }
+}
+
+fn summary(o: &mut String, f: &Findings) {
     let total: u64 = f.summary.values().sum();
     if total == 0 {
         let _ = writeln!(o, "No incident found: no worker process failure, recycle harm, queue overflow or overload left a trace in these logs.\n");
-    } else {
-        let kinds: Vec<String> = f.summary.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        let failed: u64 = f.incidents.iter().map(|i| i.impact.failed_requests).sum();
+        return;
+    }
+    let kinds: Vec<String> = f.summary.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let failed: u64 = f.incidents.iter().map(|i| i.impact.failed_requests).sum();
+    let _ = writeln!(
+        o,
+        "**{total} incidents** ({}), {failed} failed requests in all. Worst first:\n",
+        kinds.join(", ")
+    );
+    let _ = writeln!(o, "| incident | kind | pool | when (UTC) | failed requests | what happened |\n|---|---|---|---|---|---|");
+    for i in &f.incidents {
         let _ = writeln!(
             o,
-            "**{total} incidents** ({}), {failed} failed requests in all. Worst first:\n",
-            kinds.join(", ")
+            "| [{}](#{}) | {} | {} | {} | {} | {} |",
+            i.id,
+            anchor(f, i),
+            i.kind,
+            pool(i),
+            when(&i.start),
+            i.impact.failed_requests,
+            md(&first_sentence(&i.explanation))
         );
-        let _ = writeln!(o, "| incident | kind | pool | when (UTC) | failed requests | what happened |\n|---|---|---|---|---|---|");
-        for i in &f.incidents {
-            let _ = writeln!(
-                o,
-                "| [{}](#{}) | {} | {} | {} | {} | {} |",
-                i.id,
-                anchor(f, i),
-                i.kind,
-                pool(i),
-                when(&i.start),
-                i.impact.failed_requests,
-                md(&first_sentence(&i.explanation))
-            );
-        }
-        o.push('\n');
     }
-    // Coverage.
+    o.push('\n');
+}
+
+fn coverage(o: &mut String, f: &Findings) {
     let _ = writeln!(
         o,
         "### Coverage\n\n| source | files | from | to | rows | notes |\n|---|---|---|---|---|---|"
@@ -135,15 +153,14 @@ fn bundle(o: &mut String, f: &Findings, charts: &[(String, String, String, Strin
                 c.problems.len() - 5
             ));
         }
+        let files = match c.files {
+            0 => "–".to_string(),
+            n => n.to_string(),
+        };
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {files} | {} | {} | {} | {} |",
             md(&c.source),
-            if c.files == 0 {
-                "–".to_string()
-            } else {
-                c.files.to_string()
-            },
             c.first.as_deref().map(when).unwrap_or("–".into()),
             c.last.as_deref().map(when).unwrap_or("–".into()),
             c.rows,
@@ -151,152 +168,156 @@ fn bundle(o: &mut String, f: &Findings, charts: &[(String, String, String, Strin
         );
     }
     o.push('\n');
-    // Crash signatures.
-    if !f.crash_signatures.is_empty() {
-        let _ = writeln!(o, "### Crash signatures\n\n| module | exception | managed type | crashes | pools | first | last |\n|---|---|---|---|---|---|---|");
-        for s in &f.crash_signatures {
-            let code = match (&s.exception_code, &s.exception_name) {
-                (Some(c), Some(n)) => format!("{} ({})", md(c), md(n)),
-                (Some(c), None) => md(c),
-                (None, Some(n)) => md(n),
-                _ => "–".into(),
-            };
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                s.faulting_module.as_deref().map(md).unwrap_or("–".into()),
-                code,
-                s.exception_type.as_deref().map(md).unwrap_or("–".into()),
-                s.count,
-                s.app_pools
-                    .iter()
-                    .map(|p| md(p))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                when(&s.first),
-                when(&s.last)
-            );
-        }
-        o.push('\n');
+}
+
+fn crash_signatures(o: &mut String, f: &Findings) {
+    if f.crash_signatures.is_empty() {
+        return;
     }
-    // Recycles.
-    if !f.recycles.is_empty() {
-        let _ = writeln!(o, "### Recycle history\n\n| when (UTC) | pool | reason | old pid | harm |\n|---|---|---|---|---|");
-        for r in &f.recycles {
-            let harm = r
-                .incident
-                .as_ref()
-                .map(|i| format!("[{i}](#{})", f.bundle_id.clone() + "-" + &i.to_lowercase()))
-                .unwrap_or_else(|| "none".into());
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} |",
-                when(&r.time),
-                r.app_pool.as_deref().map(md).unwrap_or("?".into()),
-                r.reason.as_deref().map(md).unwrap_or("?".into()),
-                r.pid.map(|p| p.to_string()).unwrap_or("–".into()),
-                harm
-            );
-        }
-        o.push('\n');
-    }
-    // Charts.
-    let mine: Vec<&(String, String, String, String)> =
-        charts.iter().filter(|c| c.0 == f.bundle_id).collect();
-    if !mine.is_empty() {
-        let _ = writeln!(o, "### Timelines\n\nRequests per minute, HTTP.sys lines per minute by class and lifecycle events, per pool and day:\n");
-        let mut pools: Vec<&str> = mine.iter().map(|c| c.1.as_str()).collect();
-        pools.dedup();
-        for p in pools {
-            let links: Vec<String> = mine
-                .iter()
-                .filter(|c| c.1 == p)
-                .map(|c| format!("[{}]({})", c.2, c.3))
-                .collect();
-            let _ = writeln!(o, "- {}: {}", md(p), links.join(" · "));
-        }
-        o.push('\n');
-    }
-    // Incidents.
-    if !f.incidents.is_empty() {
-        let _ = writeln!(o, "### Incidents\n");
-    }
-    for i in &f.incidents {
+    let _ = writeln!(o, "### Crash signatures\n\n| module | exception | managed type | crashes | pools | first | last |\n|---|---|---|---|---|---|---|");
+    for s in &f.crash_signatures {
+        let code = match (&s.exception_code, &s.exception_name) {
+            (Some(c), Some(n)) => format!("{} ({})", md(c), md(n)),
+            (Some(c), None) => md(c),
+            (None, Some(n)) => md(n),
+            (None, None) => "–".into(),
+        };
         let _ = writeln!(
             o,
-            "<a id=\"{}\"></a>\n#### {} · {} · {} · {} – {}\n",
-            anchor(f, i),
-            i.id,
-            i.kind,
-            pool(i),
-            when(&i.start),
-            when(&i.end)
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            s.faulting_module.as_deref().map(md).unwrap_or("–".into()),
+            code,
+            s.exception_type.as_deref().map(md).unwrap_or("–".into()),
+            s.count,
+            joined(s.app_pools.iter().map(|p| md(p))),
+            when(&s.first),
+            when(&s.last)
         );
-        let _ = writeln!(o, "**What happened.** {}\n", md(&i.explanation));
-        let _ = writeln!(o, "**What to do.** {}\n", md(&i.recommendation));
-        let _ = writeln!(o, "**Impact.** {}.\n", impact_line(i));
-        let mut facts = Vec::new();
-        if !i.sites.is_empty() {
-            facts.push(format!(
-                "sites {}",
-                i.sites
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        if !i.pids.is_empty() {
-            facts.push(format!(
-                "pids {}",
-                i.pids
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        let c = &i.cause;
-        for (label, v) in [
-            ("module", &c.faulting_module),
-            ("exception", &c.exception_code),
-            ("meaning", &c.exception_name),
-            ("managed exception", &c.exception_type),
-            ("recycle reason", &c.recycle_reason),
-            ("exit code", &c.exit_code),
-            ("WAS error", &c.error),
-        ] {
-            if let Some(v) = v {
-                facts.push(format!("{label} {}", md(v)));
-            }
-        }
-        if let Some(cov) = i.event_log_covered {
-            facts.push(format!(
-                "System log covers this time: {}",
-                if cov { "yes" } else { "no" }
-            ));
-        }
-        if !facts.is_empty() {
-            let _ = writeln!(o, "**Facts.** {}.\n", facts.join("; "));
-        }
-        let _ = writeln!(o, "**Evidence.**\n");
-        for e in &i.evidence {
-            let at = match (e.line, e.record_id) {
-                (Some(l), _) => format!("line {l}"),
-                (None, Some(r)) => format!("record {r}"),
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                o,
-                "- {} · {} {} · {}",
-                when(&e.time),
-                md(&e.file),
-                at,
-                md(&e.summary)
-            );
-        }
-        o.push('\n');
     }
+    o.push('\n');
+}
+
+fn recycles(o: &mut String, f: &Findings) {
+    if f.recycles.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "### Recycle history\n\n| when (UTC) | pool | reason | old pid | harm |\n|---|---|---|---|---|");
+    for r in &f.recycles {
+        let harm = r
+            .incident
+            .as_ref()
+            .map(|i| format!("[{i}](#{})", f.bundle_id.clone() + "-" + &i.to_lowercase()))
+            .unwrap_or_else(|| "none".into());
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} |",
+            when(&r.time),
+            r.app_pool.as_deref().map(md).unwrap_or("?".into()),
+            r.reason.map_or("?".into(), |r| md(r.name())),
+            r.pid.map(|p| p.to_string()).unwrap_or("–".into()),
+            harm
+        );
+    }
+    o.push('\n');
+}
+
+fn timelines(o: &mut String, f: &Findings, charts: &[ChartLink]) {
+    let mine: Vec<&ChartLink> = charts.iter().filter(|c| c.0 == f.bundle_id).collect();
+    if mine.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "### Timelines\n\nRequests per minute, HTTP.sys lines per minute by class and lifecycle events, per pool and day:\n");
+    let mut pools: Vec<&str> = mine.iter().map(|c| c.1.as_str()).collect();
+    pools.dedup();
+    for p in pools {
+        let links: Vec<String> = mine
+            .iter()
+            .filter(|c| c.1 == p)
+            .map(|c| format!("[{}]({})", c.2, c.3))
+            .collect();
+        let _ = writeln!(o, "- {}: {}", md(p), links.join(" · "));
+    }
+    o.push('\n');
+}
+
+fn joined(items: impl Iterator<Item = String>) -> String {
+    items.collect::<Vec<_>>().join(", ")
+}
+
+/// The facts of an incident: sites, pids, cause, event log coverage.
+fn facts(i: &Incident) -> Vec<String> {
+    let mut facts = Vec::new();
+    if !i.sites.is_empty() {
+        facts.push(format!(
+            "sites {}",
+            joined(i.sites.iter().map(i64::to_string))
+        ));
+    }
+    if !i.pids.is_empty() {
+        facts.push(format!(
+            "pids {}",
+            joined(i.pids.iter().map(i64::to_string))
+        ));
+    }
+    let c = &i.cause;
+    let reason = c.recycle_reason.map(|r| r.name().to_string());
+    for (label, v) in [
+        ("module", &c.faulting_module),
+        ("exception", &c.exception_code),
+        ("meaning", &c.exception_name),
+        ("managed exception", &c.exception_type),
+        ("recycle reason", &reason),
+        ("exit code", &c.exit_code),
+        ("WAS error", &c.error),
+    ] {
+        if let Some(v) = v {
+            facts.push(format!("{label} {}", md(v)));
+        }
+    }
+    if let Some(cov) = i.event_log_covered {
+        facts.push(format!(
+            "System log covers this time: {}",
+            if cov { "yes" } else { "no" }
+        ));
+    }
+    facts
+}
+
+fn incident(o: &mut String, f: &Findings, i: &Incident) {
+    let _ = writeln!(
+        o,
+        "<a id=\"{}\"></a>\n#### {} · {} · {} · {} – {}\n",
+        anchor(f, i),
+        i.id,
+        i.kind,
+        pool(i),
+        when(&i.start),
+        when(&i.end)
+    );
+    let _ = writeln!(o, "**What happened.** {}\n", md(&i.explanation));
+    let _ = writeln!(o, "**What to do.** {}\n", md(&i.recommendation));
+    let _ = writeln!(o, "**Impact.** {}.\n", impact_line(i));
+    let facts = facts(i);
+    if !facts.is_empty() {
+        let _ = writeln!(o, "**Facts.** {}.\n", facts.join("; "));
+    }
+    let _ = writeln!(o, "**Evidence.**\n");
+    for e in &i.evidence {
+        let at = match (e.line, e.record_id) {
+            (Some(l), _) => format!("line {l}"),
+            (None, Some(r)) => format!("record {r}"),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(
+            o,
+            "- {} · {} {} · {}",
+            when(&e.time),
+            md(&e.file),
+            at,
+            md(&e.summary)
+        );
+    }
+    o.push('\n');
 }
 
 fn anchor(f: &Findings, i: &Incident) -> String {

@@ -2,12 +2,10 @@
 //! what builders hand on to sinks. Readers of a batch see strings and integers whatever
 //! the arrays' encoding (dictionary or plain strings, 32- or 64-bit integers).
 
-use super::{Kind, TableId};
-use polars::prelude::{
-    Column, DataFrame, Int64Chunked, IntoColumn, IntoSeries, Series, TimeUnit, TimeZone,
+use super::TableId;
+use polars_arrow::array::{
+    Array, ArrayRef, BooleanArray, DictionaryArray, PrimitiveArray, Utf8Array,
 };
-use polars_arrow::array::{Array, ArrayRef, DictionaryArray, PrimitiveArray, Utf8Array};
-use polars_arrow::datatypes::ArrowDataType;
 
 /// Rows of one table, one Arrow array per column of its [`super::TableDef`].
 pub struct Batch {
@@ -78,41 +76,11 @@ impl Batch {
         }
     }
 
-    /// The batch as a polars `DataFrame` with the table's column types (dictionaries
-    /// become plain strings).
-    pub fn to_frame(&self) -> DataFrame {
-        let def = self.table.def();
-        let columns: Vec<Column> = def
-            .columns
-            .iter()
-            .zip(&self.columns)
-            .map(|(c, a)| {
-                let series = match c.kind {
-                    Kind::Str => {
-                        let text = Strs::of(a.as_ref()).expect("text columns hold text");
-                        Series::from_arrow(c.name.into(), text.to_plain())
-                    }
-                    // polars takes the zone of an Arrow timestamp only with its
-                    // `timezones` feature; the instants are UTC by definition.
-                    Kind::Time => {
-                        let micros = a.as_any().downcast_ref::<PrimitiveArray<i64>>();
-                        let micros = micros.expect("instants are 64-bit").clone();
-                        let micros = Int64Chunked::with_chunk(
-                            c.name.into(),
-                            micros.to(ArrowDataType::Int64),
-                        );
-                        Ok(micros
-                            .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
-                            .into_series())
-                    }
-                    _ => Series::from_arrow(c.name.into(), a.clone()),
-                };
-                series
-                    .expect("table arrays convert to their polars type")
-                    .into_column()
-            })
-            .collect();
-        DataFrame::new(self.len, columns).expect("batch columns have the batch's length")
+    /// The boolean column `name`, row by row (`None` for a null).
+    pub fn bools(&self, name: &str) -> impl Fn(usize) -> Option<bool> + '_ {
+        let a = self.column(name).as_any().downcast_ref::<BooleanArray>();
+        let a = a.unwrap_or_else(|| panic!("column {name} is not boolean"));
+        move |i| a.is_valid(i).then(|| a.value(i))
     }
 }
 
@@ -152,13 +120,6 @@ impl<'a> Strs<'a> {
         };
         (0..n).map(|i| self.get(i))
     }
-
-    fn to_plain(&self) -> ArrayRef {
-        match self {
-            Strs::Plain(v) => v.to_boxed(),
-            Strs::Dict(..) => Utf8Array::<i64>::from_iter(self.iter()).boxed(),
-        }
-    }
 }
 
 /// An integer column of a batch, read as `i64`.
@@ -192,7 +153,6 @@ impl Ints<'_> {
 #[cfg(test)]
 mod tests {
     use crate::tables::httperr::{HttperrRow, HttperrTable};
-    use polars::prelude::DataType;
 
     fn batch() -> super::Batch {
         let mut t = HttperrTable::with_capacity(4);
@@ -227,23 +187,5 @@ mod tests {
             [Some(5), Some(6)]
         );
         assert_eq!(b.ints("time").get(1), Some(1_000_000));
-    }
-
-    #[test]
-    fn a_batch_becomes_a_frame_with_the_table_types() {
-        let b = batch();
-        let df = b.to_frame();
-        assert_eq!(df.height(), 2);
-        for c in b.table().def().columns {
-            assert_eq!(
-                df.column(c.name).unwrap().dtype(),
-                &c.kind.dtype(),
-                "{}",
-                c.name
-            );
-        }
-        let reason = df.column("reason").unwrap();
-        assert_eq!(reason.dtype(), &DataType::String);
-        assert_eq!(reason.str().unwrap().get(1), Some("Connection_Dropped"));
     }
 }

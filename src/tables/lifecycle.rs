@@ -13,7 +13,7 @@ super::define_table! {
         computer: Str = "Computer that logged the event.",
         provider: Str = "Provider of the source event.",
         event_id: I32 = "Event id of the source event.",
-        kind: Str = "What happened: `crash`, `crash_report`, `unhandled_exception`, `request_error`, `hang`, `startup_timeout`, `shutdown_timeout`, `recycle`, `shutdown`, `disable`, `listener_failure`, `start_failure`, `service_crash`, `config_error`.",
+        kind: Str = "What happened: `crash`, `crash_report`, `unhandled_exception`, `request_error`, `hang`, `startup_timeout`, `shutdown_timeout`, `recycle`, `shutdown`, `disable` (5002 rapid-fail protection, 5021/5057 identity, 5059 start failure: `event_id` tells which), `listener_failure`, `start_failure`, `service_crash`.",
         app_pool: Str = "Application pool, where the event names it.",
         pid: I64 = "Worker process id in decimal (Application Error's hex converted).",
         recycle_reason: Str = "For recycles and shutdowns: `time`, `requests`, `schedule`, `memory`, `private_memory`, `isapi_unhealthy`, `on_demand`, `config_change`, `config_store`, `idle`.",

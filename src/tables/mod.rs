@@ -22,6 +22,8 @@ pub mod sites;
 pub mod sources;
 
 pub use batch::{Batch, Ints, Strs};
+
+use crate::domain::lifecycle::{Lifecycle, Origin};
 pub use columns::{BoolCol, I32Col, I64Col, Kind, StrCol, TimeCol};
 
 /// Description of one column: its name, logical kind and meaning.
@@ -155,9 +157,18 @@ fixed_value_bytes!(i64, i32, bool);
 
 /// Receives finished batches of a table. Implemented by the dataset writer (and by
 /// anything else that consumes rows, such as the correlator's digest).
+///
+/// The contract: `put` takes every batch of every table in the order the rows were
+/// read; an error stops the reader. `lifecycle` also receives each lifecycle event as
+/// the typed value its `lifecycle` row was written from, as soon as it is read (the
+/// row itself arrives later, in a batch): the correlator reasons on typed values and
+/// never reads the table's text back. Sinks that only write rows ignore it.
 pub trait BatchSink {
     /// Takes one batch of rows.
     fn put(&mut self, batch: Batch) -> crate::Result<()>;
+
+    /// Takes one lifecycle event, typed.
+    fn lifecycle(&mut self, _origin: &Origin<'_>, _event: &Lifecycle) {}
 }
 
 /// A sink that discards every batch (the fuzz targets read into it).
