@@ -85,25 +85,57 @@ pub fn run(sc: &scenario::Scenario, out_dir: &Path) -> Result<Outcome> {
         .prefix(".corvid-sim-")
         .tempdir_in(out_dir)
         .map_err(|e| Error::output(out_dir.display().to_string(), e))?;
-    let io_err = |p: &Path| {
-        let shown = p.display().to_string();
-        move |e: std::io::Error| Error::output(shown.clone(), e)
-    };
+    let mut written = truth::Written::default();
+    let (mut parts, httperr) = write_sites(&server, &mut plan, sc.seed, tmp.path(), &mut written)?;
+    let part = tmp.path().join("logs.zip");
+    let mut sink = zipout::MemberSink::create(&part).map_err(io_err(&part))?;
+    let files = write_httperr(&server, &plan, sc.seed, httperr, &mut sink, &mut written)
+        .map_err(io_err(&part))?;
+    write_machine_files(&server, &plan, sc.seed, &mut sink, &mut written).map_err(io_err(&part))?;
+    parts.push(sink.finish().map_err(io_err(&part))?);
 
-    // Sites in parallel, each into its own part archive.
+    let name = bundle_name(&server, &plan, sc.seed);
+    let bundle = out_dir.join(&name);
+    zipout::merge(&parts, &bundle).map_err(io_err(&bundle))?;
+    written.members = files as u64 + 3 + count_members(&parts);
+    let t = truth::build(&server, &plan, sc.seed, &name, written);
+    let truth_file = write_truth(&t, out_dir)?;
+    Ok(Outcome {
+        bundle,
+        truth_file,
+        truth: t,
+    })
+}
+
+/// An output error about `p`.
+fn io_err(p: &Path) -> impl Fn(std::io::Error) -> Error {
+    let shown = p.display().to_string();
+    move |e: std::io::Error| Error::output(shown.clone(), e)
+}
+
+/// Generates the sites in parallel, each into its own part archive in `tmp`, and adds
+/// what they wrote to `written` and their impact to the plan's incidents. Returns the
+/// parts and the sites' HTTP.sys lines.
+fn write_sites(
+    server: &model::Server,
+    plan: &mut plan::Plan,
+    seed: u64,
+    tmp: &Path,
+    written: &mut truth::Written,
+) -> Result<(Vec<PathBuf>, Vec<httperr_out::HttpErr>)> {
+    let shared: &plan::Plan = plan;
     let site_results: Vec<Result<(PathBuf, traffic::SiteOutput)>> = (0..server.sites.len())
         .into_par_iter()
         .map(|i| {
-            let part = tmp.path().join(format!("site-{i}.zip"));
+            let part = tmp.join(format!("site-{i}.zip"));
             let mut sink = zipout::MemberSink::create(&part).map_err(io_err(&part))?;
             let out =
-                traffic::generate(&server, &plan, sc.seed, i, &mut sink).map_err(io_err(&part))?;
+                traffic::generate(server, shared, seed, i, &mut sink).map_err(io_err(&part))?;
             let part = sink.finish().map_err(io_err(&part))?;
             Ok((part, out))
         })
         .collect();
     let mut parts = Vec::new();
-    let mut written = truth::Written::default();
     let mut httperr = Vec::new();
     for r in site_results {
         let (part, out) = r?;
@@ -114,36 +146,57 @@ pub fn run(sc: &scenario::Scenario, out_dir: &Path) -> Result<Outcome> {
             *written.w3c_by_status.entry(s.to_string()).or_default() += n;
         }
         for (i, imp) in out.impacts {
-            let m = &mut plan.incidents[i].impact;
-            m.abandoned += imp.abandoned;
-            m.dropped += imp.dropped;
-            m.dropped_at.extend(imp.dropped_at);
-            m.timer_app_pool += imp.timer_app_pool;
-            m.failed_w3c += imp.failed_w3c;
-            for (k, v) in imp.http_503 {
-                *m.http_503.entry(k).or_default() += v;
-            }
+            add_impact(&mut plan.incidents[i].impact, imp);
         }
         httperr.extend(out.httperr);
     }
+    Ok((parts, httperr))
+}
 
-    // HTTP.sys: one stream for the machine, in time order, plus scanner noise.
-    let mut noise_rng = rng::Rng::derive(sc.seed, "noise", 0);
-    httperr.extend(scanner_noise(&server, &plan, &mut noise_rng));
+/// Adds what one site did to an incident.
+fn add_impact(m: &mut plan::Impact, imp: plan::Impact) {
+    m.abandoned += imp.abandoned;
+    m.dropped += imp.dropped;
+    m.dropped_at.extend(imp.dropped_at);
+    m.timer_app_pool += imp.timer_app_pool;
+    m.failed_w3c += imp.failed_w3c;
+    for (k, v) in imp.http_503 {
+        *m.http_503.entry(k).or_default() += v;
+    }
+}
+
+/// HTTP.sys: one stream for the machine, in time order, plus scanner noise. Returns the
+/// number of HTTPERR files.
+fn write_httperr(
+    server: &model::Server,
+    plan: &plan::Plan,
+    seed: u64,
+    mut httperr: Vec<httperr_out::HttpErr>,
+    sink: &mut zipout::MemberSink,
+    written: &mut truth::Written,
+) -> std::io::Result<usize> {
+    let mut noise_rng = rng::Rng::derive(seed, "noise", 0);
+    httperr.extend(scanner_noise(server, plan, &mut noise_rng));
     httperr.sort_by_key(|r| r.time);
     let (files, by_reason) = httperr_out::render(&httperr, &plan.service_restarts);
-    let part = tmp.path().join("logs.zip");
-    let mut sink = zipout::MemberSink::create(&part).map_err(io_err(&part))?;
     for (name, data) in &files {
-        sink.member(&format!("LogFiles/HTTPERR/{name}"), plan.end, data)
-            .map_err(io_err(&part))?;
+        sink.member(&format!("LogFiles/HTTPERR/{name}"), plan.end, data)?;
         written.uncompressed_bytes += data.len() as u64;
     }
     written.httperr_lines = by_reason.values().sum();
     written.httperr_by_reason = by_reason;
+    Ok(files.len())
+}
 
-    // Event logs.
-    for (name, list) in event_logs(&server, &plan, sc.seed) {
+/// The event logs and applicationHost.config.
+fn write_machine_files(
+    server: &model::Server,
+    plan: &plan::Plan,
+    seed: u64,
+    sink: &mut zipout::MemberSink,
+    written: &mut truth::Written,
+) -> std::io::Result<()> {
+    for (name, list) in event_logs(server, plan, seed) {
         let mut w = evtx_writer::EvtxWriter::new();
         for rec in &list {
             w.add(rec);
@@ -151,32 +204,29 @@ pub fn run(sc: &scenario::Scenario, out_dir: &Path) -> Result<Outcome> {
         let bytes = w.into_bytes();
         written.events.insert(name.into(), list.len() as u64);
         written.uncompressed_bytes += bytes.len() as u64;
-        sink.member(&format!("{name}.evtx"), plan.end, &bytes)
-            .map_err(io_err(&part))?;
+        sink.member(&format!("{name}.evtx"), plan.end, &bytes)?;
     }
-    let config = config::render(&server);
+    let config = config::render(server);
     written.uncompressed_bytes += config.len() as u64;
     sink.member("applicationHost.config", plan.start, config.as_bytes())
-        .map_err(io_err(&part))?;
-    parts.push(sink.finish().map_err(io_err(&part))?);
+}
 
+/// `<computer>_<yyyymmdd of the start>_seed<seed>.zip`.
+fn bundle_name(server: &model::Server, plan: &plan::Plan, seed: u64) -> String {
     let (y, m, d) =
         crate::time::civil_from_days(plan.start.div_euclid(crate::time::MICROS_PER_DAY));
-    let name = format!("{}_{y:04}{m:02}{d:02}_seed{}.zip", server.computer, sc.seed);
-    let bundle = out_dir.join(&name);
-    zipout::merge(&parts, &bundle).map_err(io_err(&bundle))?;
-    written.members = files.len() as u64 + 3 + count_members(&parts);
-    let t = truth::build(&server, &plan, sc.seed, &name, written);
+    format!("{}_{y:04}{m:02}{d:02}_seed{seed}.zip", server.computer)
+}
+
+/// Writes `ground_truth.json` into `out_dir` (through a temporary file) and returns its
+/// path.
+fn write_truth(t: &truth::Truth, out_dir: &Path) -> Result<PathBuf> {
     let truth_file = out_dir.join("ground_truth.json");
-    let text = serde_json::to_string_pretty(&t).expect("truth serializes") + "\n";
+    let text = serde_json::to_string_pretty(t).expect("truth serializes") + "\n";
     let tmp_truth = out_dir.join("ground_truth.json.tmp");
     std::fs::write(&tmp_truth, text).map_err(io_err(&tmp_truth))?;
     std::fs::rename(&tmp_truth, &truth_file).map_err(io_err(&truth_file))?;
-    Ok(Outcome {
-        bundle,
-        truth_file,
-        truth: t,
-    })
+    Ok(truth_file)
 }
 
 fn count_members(parts: &[PathBuf]) -> u64 {

@@ -50,8 +50,10 @@ impl Default for Rates {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Placed {
-    /// Kind (`crash`, `hang`, `rapid_fail`, `recycle`, `shutdown_timeout`, `queue_full`,
-    /// `overload`, `unexplained`, `harmless_recycle`).
+    /// Kind: the name of an [`IncidentKind`](crate::domain::IncidentKind) (`crash`,
+    /// `hang`, `rapid_fail`, `recycle`, `shutdown_timeout`, `queue_full`, `overload`,
+    /// `unexplained`; `pool_disabled` is not simulated and is refused), or
+    /// `harmless_recycle`.
     pub kind: String,
     /// Application pool name.
     pub pool: String,

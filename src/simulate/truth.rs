@@ -4,6 +4,7 @@
 
 use super::model::Server;
 use super::plan::{Incident, Plan};
+use crate::domain::{IncidentKind, RecycleReason};
 use crate::time::format_rfc3339;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -48,7 +49,7 @@ pub struct CauseTruth {
     /// Managed exception type.
     pub exception_type: Option<String>,
     /// Recycle reason.
-    pub recycle_reason: Option<String>,
+    pub recycle_reason: Option<RecycleReason>,
     /// What really happened, for incidents the event log does not explain.
     pub hidden: Option<String>,
 }
@@ -76,7 +77,7 @@ pub struct IncidentTruth {
     /// 1-based id.
     pub id: usize,
     /// `crash`, `hang`, `rapid_fail`, `recycle`, `shutdown_timeout`, `queue_full`,
-    /// `overload`, `unexplained`.
+    /// `overload`, `unexplained` (an [`IncidentKind`] name; a string, as `score` reads it).
     pub kind: String,
     /// Application pool.
     pub app_pool: String,
@@ -130,7 +131,7 @@ fn incident(server: &Server, i: &Incident) -> IncidentTruth {
     let c = &i.cause;
     IncidentTruth {
         id: i.id,
-        kind: seen_kind(i).0.into(),
+        kind: seen_kind(i).0.name().into(),
         app_pool: server.pools[i.pool].name.into(),
         sites: server.sites_of(i.pool),
         pids: i.pids.clone(),
@@ -140,7 +141,7 @@ fn incident(server: &Server, i: &Incident) -> IncidentTruth {
             exception_code: c.exception_code.map(str::to_string),
             faulting_module: c.faulting_module.map(str::to_string),
             exception_type: c.exception_type.map(str::to_string),
-            recycle_reason: c.recycle_reason.map(str::to_string),
+            recycle_reason: c.recycle_reason,
             hidden: c.hidden.clone().or(seen_kind(i).1),
         },
         impact: ImpactTruth {
@@ -169,37 +170,48 @@ pub const OVERLOAD_MIN_DROPPED: usize = 5;
 /// their events when logged; an overload needs 5 dropped connections within 5 minutes
 /// (fewer cannot be told from clients going away); the others need a failed request.
 pub fn observable(i: &Incident) -> bool {
-    use super::plan::Kind;
+    use IncidentKind as K;
     match i.kind {
-        Kind::Crash | Kind::Hang | Kind::RapidFail | Kind::ShutdownTimeout if i.logged => true,
-        Kind::Overload => {
+        K::Crash | K::Hang | K::RapidFail | K::ShutdownTimeout if i.logged => true,
+        K::Overload => {
             let mut t = i.impact.dropped_at.clone();
             t.sort();
             (0..t.len()).any(|k| {
                 t[k..].partition_point(|&x| x <= t[k] + 300_000_000) >= OVERLOAD_MIN_DROPPED
             })
         }
-        _ => i.impact.failed_requests() > 0,
+        K::Crash
+        | K::Hang
+        | K::RapidFail
+        | K::ShutdownTimeout
+        | K::Recycle
+        | K::QueueFull
+        | K::Unexplained
+        | K::PoolDisabled => i.impact.failed_requests() > 0,
     }
 }
 
 /// The kind a correlator can name: a lifecycle failure whose events the logs do not
 /// hold (before the event logs begin) is, from the logs, unexplained.
-fn seen_kind(i: &Incident) -> (&'static str, Option<String>) {
-    use super::plan::Kind;
+fn seen_kind(i: &Incident) -> (IncidentKind, Option<String>) {
+    use IncidentKind as K;
     match i.kind {
-        Kind::Crash | Kind::Hang | Kind::RapidFail | Kind::Recycle | Kind::ShutdownTimeout
-            if !i.logged =>
-        {
-            (
-                "unexplained",
-                Some(format!(
-                    "{} before the first event the event logs hold",
-                    i.kind.name().replace('_', " ")
-                )),
-            )
-        }
-        k => (k.name(), None),
+        K::Crash | K::Hang | K::RapidFail | K::Recycle | K::ShutdownTimeout if !i.logged => (
+            K::Unexplained,
+            Some(format!(
+                "{} before the first event the event logs hold",
+                i.kind.name().replace('_', " ")
+            )),
+        ),
+        K::Crash
+        | K::Hang
+        | K::RapidFail
+        | K::Recycle
+        | K::ShutdownTimeout
+        | K::QueueFull
+        | K::Overload
+        | K::Unexplained
+        | K::PoolDisabled => (i.kind, None),
     }
 }
 

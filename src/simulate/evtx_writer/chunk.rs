@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::simulate::evtx_writer::binxml::{self, name_hash, NameSlot, NameTable, TemplateRef};
 use crate::simulate::evtx_writer::crc32::{crc32, Crc32};
 use crate::simulate::evtx_writer::event::Event;
-use crate::simulate::evtx_writer::templates::{prepare, Shape, XmlName, NAME_COUNT};
+use crate::simulate::evtx_writer::templates::{prepare, Prepared, Shape, XmlName, NAME_COUNT};
 
 /// Size of a chunk.
 pub(crate) const CHUNK_SIZE: usize = 0x10000;
@@ -105,19 +105,53 @@ impl ChunkBuilder {
             return Err(min);
         }
 
-        let saved_strings = self.string_buckets;
-        let saved_templates = self.template_buckets;
-        let saved_names = self.names;
-
+        let saved = (self.string_buckets, self.template_buckets, self.names);
         let start = self.free;
-        let base = start as u32;
         let mut out = std::mem::take(&mut self.scratch);
         out.clear();
         out.extend_from_slice(b"\x2a\x2a\x00\x00");
         out.extend_from_slice(&0u32.to_le_bytes());
         out.extend_from_slice(&record_id.to_le_bytes());
         out.extend_from_slice(&event.time_created.min(MAX_RECORD_FILETIME).to_le_bytes());
+        let new_template = self.encode_binxml(&mut out, start as u32, &prepared);
+        // Records are padded to 8 bytes, then end with a copy of their size.
+        while !(out.len() + 4).is_multiple_of(8) {
+            out.push(0);
+        }
+        let size = out.len() + 4;
+        if start + size > CHUNK_SIZE {
+            (self.string_buckets, self.template_buckets, self.names) = saved;
+            self.scratch = out;
+            return Err(size);
+        }
+        let size32 = size as u32;
+        out[4..8].copy_from_slice(&size32.to_le_bytes());
+        out.extend_from_slice(&size32.to_le_bytes());
+        self.data[start..start + size].copy_from_slice(&out);
+        self.scratch = out;
 
+        if let Some(defined) = new_template {
+            self.template_buckets[(defined.id % 32) as usize] = defined.offset;
+            self.templates.insert(prepared.shape, defined);
+        }
+        if self.is_empty() {
+            self.first_id = record_id;
+        }
+        self.last_id = record_id;
+        self.last_record = start;
+        self.free = start + size;
+        Ok(())
+    }
+
+    /// Encodes the record's BinXml into `out` (the record starting at chunk offset `base`),
+    /// with a back reference to its template or, the first time, its definition; adds the
+    /// names it defines to the string table. Returns the template it defined, if any.
+    fn encode_binxml(
+        &mut self,
+        out: &mut Vec<u8>,
+        base: u32,
+        prepared: &Prepared<'_>,
+    ) -> Option<Defined> {
         let existing = self.templates.get(&prepared.shape).copied();
         let new_guid;
         let root;
@@ -142,38 +176,14 @@ impl ChunkBuilder {
             buckets: &mut self.string_buckets,
         };
         let defined_at =
-            binxml::write_record_binxml(&mut out, base, &mut names, template, &prepared.values);
-        // Records are padded to 8 bytes, then end with a copy of their size.
-        while !(out.len() + 4).is_multiple_of(8) {
-            out.push(0);
+            binxml::write_record_binxml(out, base, &mut names, template, &prepared.values);
+        match (defined_at, template) {
+            (Some(offset), TemplateRef::New { guid, .. }) => Some(Defined {
+                id: binxml::template_id(&guid),
+                offset,
+            }),
+            (None, _) | (Some(_), TemplateRef::Existing { .. }) => None,
         }
-        let size = out.len() + 4;
-        if start + size > CHUNK_SIZE {
-            self.string_buckets = saved_strings;
-            self.template_buckets = saved_templates;
-            self.names = saved_names;
-            self.scratch = out;
-            return Err(size);
-        }
-        let size32 = size as u32;
-        out[4..8].copy_from_slice(&size32.to_le_bytes());
-        out.extend_from_slice(&size32.to_le_bytes());
-        self.data[start..start + size].copy_from_slice(&out);
-        self.scratch = out;
-
-        if let (Some(offset), TemplateRef::New { guid, .. }) = (defined_at, template) {
-            let id = binxml::template_id(&guid);
-            self.template_buckets[(id % 32) as usize] = offset;
-            self.templates
-                .insert(prepared.shape, Defined { id, offset });
-        }
-        if self.is_empty() {
-            self.first_id = record_id;
-        }
-        self.last_id = record_id;
-        self.last_record = start;
-        self.free = start + size;
-        Ok(())
     }
 
     /// Writes the header and checksums and returns the 65536 chunk bytes.

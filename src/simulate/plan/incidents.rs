@@ -3,9 +3,10 @@
 //! the event logs will hold, as domain.md §5 describes them.
 
 use super::{
-    diurnal_mean, Cause, Cut, Forced, Impact, Incident, Kind, Life, LifeEvent, Phase, Plan, State,
-    MIN, SEC,
+    diurnal_mean, Cause, Cut, Forced, Impact, Incident, Life, LifeEvent, Phase, Plan, State, MIN,
+    SEC,
 };
+use crate::domain::{IncidentKind, RecycleReason};
 use crate::simulate::model::{diurnal, Server};
 use crate::simulate::rng::Rng;
 use crate::time::MICROS_PER_DAY;
@@ -146,7 +147,7 @@ impl Planner<'_> {
         });
     }
 
-    pub(super) fn incident(&mut self, kind: Kind, pool: usize, start: i64) -> usize {
+    pub(super) fn incident(&mut self, kind: IncidentKind, pool: usize, start: i64) -> usize {
         let covered = start >= self.plan.log_start;
         self.plan.incidents.push(Incident {
             id: 0,
@@ -179,112 +180,18 @@ impl Planner<'_> {
         let managed = p.managed && s.managed.is_some();
         if let Some((etype, msg)) = s.managed {
             if p.managed {
-                let site = *self.server.sites_of(pool).first().unwrap_or(&1);
-                let path = self
-                    .server
-                    .sites
-                    .iter()
-                    .find(|x| x.id == site)
-                    .map(|x| x.paths[0].0)
-                    .unwrap_or("/");
-                let at = t - self.rng.range(1, 4) * SEC;
-                self.event(
-                    at,
-                    pool,
-                    old,
-                    Life::AspNet {
-                        site,
-                        exception_type: etype,
-                        message: msg,
-                        path,
-                    },
-                    logged,
-                );
-                self.event(
-                    t + 200_000,
-                    pool,
-                    old,
-                    Life::DotNet {
-                        exception_type: etype,
-                        message: msg,
-                    },
-                    logged,
-                );
+                self.managed_crash_events(pool, t, old, (etype, msg), logged);
             }
         }
-        let process_start = self.plan.pools[pool]
-            .pids
-            .iter()
-            .rev()
-            .find(|(f, _)| *f <= t)
-            .map(|(f, _)| *f)
-            .unwrap_or(self.plan.start);
-        let at = t + self.rng.range(400, 1500) * 1000;
-        self.event(
-            at,
-            pool,
-            old,
-            Life::AppError {
-                code: s.code,
-                module: s.module,
-                process_start,
-            },
-            logged,
-        );
         let exception_type = if managed {
             s.managed.map(|m| m.0)
         } else {
             None
         };
-        let at = t + self.rng.range(1500, 3500) * 1000;
-        self.event(
-            at,
-            pool,
-            old,
-            Life::Wer {
-                code: s.code,
-                module: s.module,
-                exception_type,
-            },
-            logged,
-        );
-        let was = t + self.rng.range(3, 15) * SEC;
-        match self.rng.below(10) {
-            0..=5 => self.event(was, pool, old, Life::Was5011, logged),
-            6..=8 => self.event(
-                was,
-                pool,
-                old,
-                Life::Was5009 {
-                    exit_code: if managed { "0xe0434352" } else { s.code },
-                },
-                logged,
-            ),
-            _ => {
-                self.event(was, pool, old, Life::Was5011, logged);
-                self.event(
-                    was + 20_000,
-                    pool,
-                    old,
-                    Life::Was5009 {
-                        exit_code: "0xffffffff",
-                    },
-                    logged,
-                );
-            }
-        }
-        // The request that brought the process down, and the ones it was serving.
-        let sites = self.server.sites_of(pool);
-        for k in 0..self.rng.range(1, 3) {
-            let site = sites[(k as usize) % sites.len()];
-            let start = t - self.rng.range(200, 6_000) * 1000;
-            let duration_ms = (t - start) / 1000 + self.rng.range(200, 20_000);
-            self.plan.forced.push(Forced {
-                site,
-                start,
-                duration_ms,
-            });
-        }
+        self.native_crash_events(pool, t, old, s, exception_type, logged);
+        let exit_code = if managed { "0xe0434352" } else { s.code };
+        self.was_crash_events(pool, t, old, exit_code, logged);
+        self.force_crashing_requests(pool, t);
         let restart = t + self.rng.range(2, 6) * SEC;
         self.phase(pool, t, restart, State::Restarting, Some(inc));
         self.plan.pools[pool].cuts.push(Cut {
@@ -302,8 +209,112 @@ impl Planner<'_> {
         (old, restart)
     }
 
+    /// ASP.NET 1309 for the request that threw, then .NET Runtime 1026 as the process ends.
+    fn managed_crash_events(
+        &mut self,
+        pool: usize,
+        t: i64,
+        old: u32,
+        (exception_type, message): (&'static str, &'static str),
+        logged: bool,
+    ) {
+        let site = *self.server.sites_of(pool).first().unwrap_or(&1);
+        let path = self
+            .server
+            .sites
+            .iter()
+            .find(|x| x.id == site)
+            .map(|x| x.paths[0].0)
+            .unwrap_or("/");
+        let at = t - self.rng.range(1, 4) * SEC;
+        let asp_net = Life::AspNet {
+            site,
+            exception_type,
+            message,
+            path,
+        };
+        self.event(at, pool, old, asp_net, logged);
+        let dot_net = Life::DotNet {
+            exception_type,
+            message,
+        };
+        self.event(t + 200_000, pool, old, dot_net, logged);
+    }
+
+    /// Application Error 1000 and the WER 1001 report that follows it.
+    fn native_crash_events(
+        &mut self,
+        pool: usize,
+        t: i64,
+        old: u32,
+        s: &Signature,
+        exception_type: Option<&'static str>,
+        logged: bool,
+    ) {
+        let process_start = self.plan.pools[pool]
+            .pids
+            .iter()
+            .rev()
+            .find(|(f, _)| *f <= t)
+            .map(|(f, _)| *f)
+            .unwrap_or(self.plan.start);
+        let at = t + self.rng.range(400, 1500) * 1000;
+        let app_error = Life::AppError {
+            code: s.code,
+            module: s.module,
+            process_start,
+        };
+        self.event(at, pool, old, app_error, logged);
+        let at = t + self.rng.range(1500, 3500) * 1000;
+        let wer = Life::Wer {
+            code: s.code,
+            module: s.module,
+            exception_type,
+        };
+        self.event(at, pool, old, wer, logged);
+    }
+
+    /// What WAS logs when the process is gone: 5011 (most often), 5009 with the exit
+    /// code, or both (5009 then says `0xffffffff`).
+    fn was_crash_events(
+        &mut self,
+        pool: usize,
+        t: i64,
+        old: u32,
+        exit_code: &'static str,
+        logged: bool,
+    ) {
+        let was = t + self.rng.range(3, 15) * SEC;
+        match self.rng.below(10) {
+            0..=5 => self.event(was, pool, old, Life::Was5011, logged),
+            6..=8 => self.event(was, pool, old, Life::Was5009 { exit_code }, logged),
+            _ => {
+                self.event(was, pool, old, Life::Was5011, logged);
+                let exited = Life::Was5009 {
+                    exit_code: "0xffffffff",
+                };
+                self.event(was + 20_000, pool, old, exited, logged);
+            }
+        }
+    }
+
+    /// The request that brought the process down, and the ones it was serving.
+    fn force_crashing_requests(&mut self, pool: usize, t: i64) {
+        let sites = self.server.sites_of(pool);
+        for k in 0..self.rng.range(1, 3) {
+            let site = sites[(k as usize) % sites.len()];
+            let start = t - self.rng.range(200, 6_000) * 1000;
+            let duration_ms = (t - start) / 1000 + self.rng.range(200, 20_000);
+            self.plan.forced.push(Forced {
+                site,
+                start,
+                duration_ms,
+            });
+        }
+    }
+
     pub(super) fn plan_crash(&mut self, pool: usize, t: i64) {
-        let inc = self.incident(Kind::Crash, pool, t);
+        let inc = self.incident(IncidentKind::Crash, pool, t);
         let sig = self.rng.below(3) as usize;
         let (_, end) = self.crash(pool, t, inc, true, sig);
         self.plan.incidents[inc].end = end.max(t + 15 * SEC);
@@ -311,7 +322,7 @@ impl Planner<'_> {
     }
 
     pub(super) fn plan_hang(&mut self, pool: usize, h0: i64) {
-        let inc = self.incident(Kind::Hang, pool, h0);
+        let inc = self.incident(IncidentKind::Hang, pool, h0);
         let old = self.pid_at(pool, h0);
         let ping = h0 + (90 + self.rng.range(0, 30)) * SEC;
         let kill = ping + self.rng.range(1, 5) * SEC;
@@ -344,7 +355,7 @@ impl Planner<'_> {
     }
 
     pub(super) fn plan_rapid_fail(&mut self, pool: usize, t: i64) {
-        let inc = self.incident(Kind::RapidFail, pool, t);
+        let inc = self.incident(IncidentKind::RapidFail, pool, t);
         let p = self.server.pools[pool].clone();
         let sig = self.rng.below(2) as usize;
         let mut at = t;
@@ -374,7 +385,7 @@ impl Planner<'_> {
         pool: usize,
         r: i64,
         inc: usize,
-        reason: &'static str,
+        reason: RecycleReason,
         logged: bool,
     ) -> i64 {
         let old = self.pid_at(pool, r);
@@ -388,18 +399,18 @@ impl Planner<'_> {
         gap_end
     }
 
-    pub(super) fn logged_reason(&mut self, pool: usize) -> &'static str {
+    pub(super) fn logged_reason(&mut self, pool: usize) -> RecycleReason {
         let p = &self.server.pools[pool];
-        let logged: Vec<&'static str> = p
+        let logged: Vec<RecycleReason> = p
             .log_event_on_recycle
             .iter()
-            .filter_map(|f| reason_of_flag(f))
+            .filter_map(|f| RecycleReason::of_log_flag(f))
             .collect();
         logged[self.rng.below(logged.len() as u64) as usize]
     }
 
-    pub(super) fn plan_recycle(&mut self, pool: usize, r: i64, reason: Option<&'static str>) {
-        let inc = self.incident(Kind::Recycle, pool, r);
+    pub(super) fn plan_recycle(&mut self, pool: usize, r: i64, reason: Option<RecycleReason>) {
+        let inc = self.incident(IncidentKind::Recycle, pool, r);
         let reason = reason.unwrap_or_else(|| self.logged_reason(pool));
         let end = self.plan_gap_recycle(pool, r, inc, reason, true);
         self.plan.incidents[inc].end = end;
@@ -407,7 +418,7 @@ impl Planner<'_> {
     }
 
     pub(super) fn plan_shutdown_timeout(&mut self, pool: usize, r: i64) {
-        let inc = self.incident(Kind::ShutdownTimeout, pool, r);
+        let inc = self.incident(IncidentKind::ShutdownTimeout, pool, r);
         let reason = self.logged_reason(pool);
         let old = self.pid_at(pool, r);
         let limit = self.server.pools[pool].shutdown_time_limit_s * SEC;
@@ -441,7 +452,7 @@ impl Planner<'_> {
     }
 
     pub(super) fn plan_queue_full(&mut self, pool: usize, t: i64) {
-        let inc = self.incident(Kind::QueueFull, pool, t);
+        let inc = self.incident(IncidentKind::QueueFull, pool, t);
         let end = t + self.rng.range(60, 300) * SEC;
         let fraction = 0.3 + 0.4 * self.rng.f64();
         self.phase(pool, t, end, State::QueueFull { fraction }, Some(inc));
@@ -450,7 +461,7 @@ impl Planner<'_> {
     }
 
     pub(super) fn plan_overload(&mut self, pool: usize, t: i64) {
-        let inc = self.incident(Kind::Overload, pool, t);
+        let inc = self.incident(IncidentKind::Overload, pool, t);
         let end = t + self.rng.range(5, 15) * MIN;
         let state = State::Overload {
             traffic: 2.0 + self.rng.f64(),
@@ -463,7 +474,7 @@ impl Planner<'_> {
     }
 
     pub(super) fn plan_unexplained(&mut self, pool: usize, t: i64) {
-        let inc = self.incident(Kind::Unexplained, pool, t);
+        let inc = self.incident(IncidentKind::Unexplained, pool, t);
         let end = if t < self.plan.log_start {
             let sig = self.rng.below(3) as usize;
             let (_, end) = self.crash(pool, t, inc, false, sig);
@@ -476,7 +487,11 @@ impl Planner<'_> {
             end
         } else {
             // A recycle whose reason is not in logEventOnRecycle leaves no event.
-            let reason = ["requests", "config_change", "on_demand"][self.rng.below(3) as usize];
+            let reason = [
+                RecycleReason::Requests,
+                RecycleReason::ConfigChange,
+                RecycleReason::OnDemand,
+            ][self.rng.below(3) as usize];
             let end = self.plan_gap_recycle(pool, t, inc, reason, false);
             self.plan.incidents[inc].cause = Cause {
                 hidden: Some(format!(
@@ -491,28 +506,13 @@ impl Planner<'_> {
         self.reserve(pool, t, end);
     }
 
-    pub(super) fn harmless_recycle(&mut self, pool: usize, r: i64, reason: &'static str) {
+    pub(super) fn harmless_recycle(&mut self, pool: usize, r: i64, reason: RecycleReason) {
         let old = self.pid_at(pool, r);
         let logged = self.server.pools[pool]
             .log_event_on_recycle
             .iter()
-            .any(|f| reason_of_flag(f) == Some(reason));
+            .any(|f| RecycleReason::of_log_flag(f) == Some(reason));
         self.event(r, pool, old, Life::Recycle { reason }, logged);
         self.switch_pid(pool, r + 300_000);
     }
-}
-
-/// The recycle reason of a `logEventOnRecycle` flag.
-fn reason_of_flag(flag: &str) -> Option<&'static str> {
-    Some(match flag {
-        "Time" => "time",
-        "Requests" => "requests",
-        "Schedule" => "schedule",
-        "Memory" => "memory",
-        "IsapiUnhealthy" => "isapi_unhealthy",
-        "OnDemand" => "on_demand",
-        "ConfigChange" => "config_change",
-        "PrivateMemory" => "private_memory",
-        _ => return None,
-    })
 }

@@ -4,70 +4,21 @@
 //! abandon requests in flight, and the lifecycle events the event logs will hold.
 //!
 //! This file holds the plan's types; `incidents` writes each incident kind into a plan
-//! (its phases, cuts and lifecycle events), `make` places the incidents of a scenario.
+//! (its phases, cuts and lifecycle events), `place` places the incidents of a scenario
+//! (by hand and at random), `make` makes the whole plan.
 
 mod incidents;
 mod make;
+mod place;
 
 pub use make::make;
 
 use super::model::diurnal;
+use crate::domain::{IncidentKind, RecycleReason};
 use crate::time::MICROS_PER_SEC;
 
 const SEC: i64 = MICROS_PER_SEC;
 const MIN: i64 = 60 * SEC;
-
-/// Kinds of injected incidents (the names the correlator reports).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    /// Worker process crash.
-    Crash,
-    /// Hang, ping failure, kill.
-    Hang,
-    /// Rapid-fail protection disabled the pool.
-    RapidFail,
-    /// Harmful recycle (non-overlapped).
-    Recycle,
-    /// Old process overran shutdownTimeLimit.
-    ShutdownTimeout,
-    /// Queue overflow without lifecycle event.
-    QueueFull,
-    /// Overload without lifecycle event.
-    Overload,
-    /// Failure without event-log trace.
-    Unexplained,
-}
-
-impl Kind {
-    /// Name in findings and ground truth.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Crash => "crash",
-            Kind::Hang => "hang",
-            Kind::RapidFail => "rapid_fail",
-            Kind::Recycle => "recycle",
-            Kind::ShutdownTimeout => "shutdown_timeout",
-            Kind::QueueFull => "queue_full",
-            Kind::Overload => "overload",
-            Kind::Unexplained => "unexplained",
-        }
-    }
-
-    /// Parses a scenario kind name (`harmless_recycle` is handled apart).
-    pub fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "crash" => Kind::Crash,
-            "hang" => Kind::Hang,
-            "rapid_fail" => Kind::RapidFail,
-            "recycle" => Kind::Recycle,
-            "shutdown_timeout" => Kind::ShutdownTimeout,
-            "queue_full" => Kind::QueueFull,
-            "overload" => Kind::Overload,
-            "unexplained" => Kind::Unexplained,
-            _ => return None,
-        })
-    }
-}
 
 /// What caused an incident.
 #[derive(Debug, Clone, Default)]
@@ -79,7 +30,7 @@ pub struct Cause {
     /// Managed exception type.
     pub exception_type: Option<&'static str>,
     /// Recycle reason.
-    pub recycle_reason: Option<&'static str>,
+    pub recycle_reason: Option<RecycleReason>,
     /// WAS 5009 exit code.
     pub exit_code: Option<&'static str>,
     /// For unexplained incidents: what really happened and why the log does not say.
@@ -120,7 +71,7 @@ pub struct Incident {
     /// 1-based id.
     pub id: usize,
     /// Kind.
-    pub kind: Kind,
+    pub kind: IncidentKind,
     /// Pool index.
     pub pool: usize,
     /// Worker processes involved.
@@ -177,7 +128,7 @@ pub enum Life {
     /// WAS 5013 shutdown time limit exceeded.
     Was5013,
     /// WAS recycle event (5074-5080, 5117) with the reason.
-    Recycle { reason: &'static str },
+    Recycle { reason: RecycleReason },
     /// WAS 5186 idle shutdown.
     Idle { minutes: i64 },
     /// Service Control Manager 7036 (service state) for W3SVC/WAS restarts.
