@@ -185,12 +185,20 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
             (None, Err(reason)) => SourceInfo::failed(&e.path, "other", e.size, reason.clone()),
         });
     }
-    for u in bundle.unreadable.iter().chain(bundle.archives.iter()) {
+    for u in &bundle.unreadable {
         let kind = if u.archive { "archive" } else { "other" };
         let mut info = SourceInfo::skipped(&u.path, kind, u.size, u.reason.clone());
+        // An unreadable entry that shares its path with an opened archive (possible with
+        // a repeated name in a salvaged zip) is listed as parsed: unchanged behaviour,
+        // though likely unintended.
         if bundle.archives.iter().any(|a| a.path == u.path) {
-            info.status = if u.damaged { "partial" } else { "parsed" };
+            info.status = "parsed";
         }
+        sources.push(info);
+    }
+    for a in &bundle.archives {
+        let mut info = SourceInfo::skipped(&a.path, "archive", a.size, a.note.clone());
+        info.status = if a.damaged { "partial" } else { "parsed" };
         sources.push(info);
     }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
