@@ -1,6 +1,8 @@
 //! Hostile and broken input: malformed XML with offsets, entity expansion attempts,
 //! limits, encodings, and a deterministic mutation fuzz for panics.
 
+mod common;
+use common::Rng;
 use corvid::parse::appconfig::{parse, Config, Error, LimitKind, Limits};
 
 const REALISTIC: &str = include_str!("fixtures/realistic.config");
@@ -260,20 +262,6 @@ fn utf32_is_an_error() {
     ));
 }
 
-/// Small deterministic PRNG (xorshift64*), so the fuzz needs no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 #[test]
 fn mutation_fuzz_never_panics() {
     const TOKENS: &[&[u8]] = &[
@@ -315,20 +303,20 @@ fn mutation_fuzz_never_panics() {
     for _ in 0..3000 {
         let mut doc = base.to_vec();
         for _ in 0..1 + rng.below(4) {
-            let pos = rng.below(doc.len());
+            let pos = rng.index(doc.len());
             match rng.below(5) {
                 0 => doc[pos] = rng.next() as u8,
                 1 => doc.truncate(pos),
                 2 => {
-                    let t = TOKENS[rng.below(TOKENS.len())];
+                    let t = TOKENS[rng.index(TOKENS.len())];
                     doc.splice(pos..pos, t.iter().copied());
                 }
                 3 => {
-                    let end = (pos + rng.below(64)).min(doc.len());
+                    let end = (pos + rng.index(64)).min(doc.len());
                     doc.drain(pos..end);
                 }
                 _ => {
-                    let end = (pos + rng.below(200)).min(doc.len());
+                    let end = (pos + rng.index(200)).min(doc.len());
                     let chunk = doc[pos..end].to_vec();
                     doc.splice(pos..pos, chunk);
                 }

@@ -148,18 +148,7 @@ fn corpus_files_one_by_one_never_abort_the_run() {
     // Each corpus file as its own input: a bad file must not stop the others.
     let corpus = corpus_dir();
     let dir = tempfile::tempdir().unwrap();
-    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            if e.path().is_dir() {
-                walk(&e.path(), out);
-            } else {
-                out.push(e.path());
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&corpus, &mut files);
-    files.sort();
+    let files = files_under(&corpus);
     let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
     let out = dir.path().join("out");
     let reports = analyze(&refs, &out);

@@ -2,11 +2,12 @@
 //! invalid GUID/SID strings, strings and events too large for a record, many fields, extreme
 //! times. Nothing may panic, and every file must parse with checksums validated.
 
+mod common;
 mod evtx_common;
-use evtx_common as common;
 
-use common::{check, named, parse, positional, t0, tricky, was, write};
+use common::Rng;
 use corvid::simulate::evtx_writer::{Event, EventData, EvtxWriter};
+use evtx_common::{check, named, parse, positional, t0, tricky, was, write};
 
 #[test]
 fn non_ascii_and_xml_specials_round_trip() {
@@ -193,7 +194,7 @@ fn duplicate_data_names_do_not_break_parsing() {
     };
     let records = parse(&write(&[e]));
     assert_eq!(
-        common::xml_data_items(&records[0].xml),
+        evtx_common::xml_data_items(&records[0].xml),
         vec![
             (Some("param1".to_string()), "a".to_string()),
             (Some("param1".to_string()), "b".to_string())
@@ -204,7 +205,7 @@ fn duplicate_data_names_do_not_break_parsing() {
 #[test]
 #[should_panic(expected = "Data AppPoolID")]
 fn checker_catches_a_wrong_value() {
-    let (_, e) = common::catalog()
+    let (_, e) = evtx_common::catalog()
         .into_iter()
         .find(|(n, _)| *n == "was_5011")
         .unwrap();
@@ -216,49 +217,32 @@ fn checker_catches_a_wrong_value() {
     check(&records[0], &other, 1);
 }
 
-/// A small deterministic PRNG (xorshift64*) for the randomized test.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn string(&mut self, max: u64) -> String {
-        const POOL: &[char] = &[
-            'a',
-            'Z',
-            '0',
-            ' ',
-            '<',
-            '&',
-            '"',
-            '\'',
-            '>',
-            '\n',
-            'é',
-            '東',
-            '\u{1F600}',
-            '\t',
-            '\\',
-        ];
-        let len = if self.below(20) == 0 {
-            self.below(40_000)
-        } else {
-            self.below(max)
-        };
-        (0..len)
-            .map(|_| POOL[self.below(POOL.len() as u64) as usize])
-            .collect()
-    }
-    fn maybe<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
-        (self.below(2) == 0).then(|| f(self))
-    }
+/// A random string of up to `max` characters (rarely up to 40 000), from a pool of
+/// characters XML and UTF-16 make tricky.
+fn random_string(rng: &mut Rng, max: u64) -> String {
+    const POOL: &[char] = &[
+        'a',
+        'Z',
+        '0',
+        ' ',
+        '<',
+        '&',
+        '"',
+        '\'',
+        '>',
+        '\n',
+        'é',
+        '東',
+        '\u{1F600}',
+        '\t',
+        '\\',
+    ];
+    let len = if rng.below(20) == 0 {
+        rng.below(40_000)
+    } else {
+        rng.below(max)
+    };
+    (0..len).map(|_| POOL[rng.index(POOL.len())]).collect()
 }
 
 #[test]
@@ -276,25 +260,30 @@ fn randomized_events_always_parse() {
             0 => EventData::None,
             1 => EventData::Named {
                 fields: (0..items)
-                    .map(|i| (format!("n{i}{}", rng.string(4)), rng.string(60)))
+                    .map(|i| {
+                        (
+                            format!("n{i}{}", random_string(&mut rng, 4)),
+                            random_string(&mut rng, 60),
+                        )
+                    })
                     .collect(),
                 binary,
             },
             _ => EventData::Positional {
-                values: (0..items).map(|_| rng.string(60)).collect(),
+                values: (0..items).map(|_| random_string(&mut rng, 60)).collect(),
                 binary,
             },
         };
         events.push(Event {
-            provider_name: rng.string(30),
+            provider_name: random_string(&mut rng, 30),
             provider_guid: rng.maybe(|r| {
                 if r.below(4) == 0 {
-                    r.string(10)
+                    random_string(r, 10)
                 } else {
-                    common::WAS_GUID.to_string()
+                    evtx_common::WAS_GUID.to_string()
                 }
             }),
-            event_source_name: rng.maybe(|r| r.string(10)),
+            event_source_name: rng.maybe(|r| random_string(r, 10)),
             event_id: rng.next() as u16,
             qualifiers: rng.maybe(|r| r.next() as u16),
             version: rng.maybe(|r| r.next() as u8),
@@ -305,8 +294,8 @@ fn randomized_events_always_parse() {
             time_created: t0() + rng.below(1 << 40),
             execution_pid: rng.next() as u32,
             execution_tid: rng.next() as u32,
-            channel: rng.string(12),
-            computer: rng.string(20),
+            channel: random_string(&mut rng, 12),
+            computer: random_string(&mut rng, 20),
             user_sid: rng.maybe(|r| format!("S-1-5-21-{}-{}", r.next() as u32, r.next() as u32)),
             data,
         });
@@ -322,7 +311,7 @@ fn randomized_events_always_parse() {
         let id = i as u64 + 1;
         assert_eq!(r.id, id);
         let mut e = e.clone();
-        if e.provider_guid.as_deref() != Some(common::WAS_GUID) {
+        if e.provider_guid.as_deref() != Some(evtx_common::WAS_GUID) {
             e.provider_guid = None;
         }
         let units = |s: &String| s.encode_utf16().count();

@@ -48,18 +48,10 @@ fn row<'a>(
 
 /// Every file under `root`, relative.
 fn files(root: &Path) -> Vec<String> {
-    let mut v = Vec::new();
-    fn walk(d: &Path, root: &Path, v: &mut Vec<String>) {
-        for e in std::fs::read_dir(d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, root, v);
-            } else {
-                v.push(p.strip_prefix(root).unwrap().display().to_string());
-            }
-        }
-    }
-    walk(root, root, &mut v);
+    let mut v: Vec<String> = files_under(root)
+        .iter()
+        .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+        .collect();
     v.sort();
     v
 }

@@ -117,128 +117,13 @@ pub(super) fn read_entry(
     progress: &Progress,
 ) -> Result<SourceInfo> {
     let mut emit = Emit::new(&bundle.id, &entry.path, sink, opts.batch_rows);
-    let kind = class.kind.name();
     let info = match class.kind {
-        Kind::Httperr | Kind::W3c => {
-            let stats = entry.with_reader(&opts.limits, |r| {
-                let mut counting = Counting::new(r, progress);
-                let input: Box<dyn Read + '_> = match class.utf16 {
-                    Some(order) => Box::new(Utf16Reader::new(&mut counting, order)),
-                    None => Box::new(&mut counting),
-                };
-                let st = if class.kind == Kind::Httperr {
-                    httperr::read(input, opts.max_line, &mut emit)
-                } else {
-                    access::read(input, opts.max_line, class.site_hint, &mut emit)
-                };
-                (st, counting.bytes)
-            });
-            match stats {
-                Ok((mut st, read)) => {
-                    let now = entry.current_size().unwrap_or(entry.size);
-                    if st.read_error.is_none()
-                        && (read != entry.size || now != entry.size)
-                        && !crate::progress::interrupted()
-                    {
-                        st.read_error = Some(format!(
-                            "{} bytes when listed, {read} read, {now} now: the file changed while it was read (only what it held when listed is read), or the archive gives a wrong size",
-                            entry.size
-                        ));
-                    }
-                    emit.finish();
-                    let mut info =
-                        SourceInfo::from_w3c(&entry.path, kind, entry.size, &st, emit.rows_written);
-                    if let Some(r) = &class.reason {
-                        info.reason = if info.reason.is_empty() {
-                            r.clone()
-                        } else {
-                            format!("{r}; {}", info.reason)
-                        };
-                    }
-                    if class.utf16.is_some() {
-                        info.reason = join(&info.reason, "UTF-16 text, transcoded to UTF-8");
-                    }
-                    info
-                }
-                Err(e) => SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
-            }
-        }
-        Kind::Evtx => match entry.local_file(&opts.limits) {
-            Ok(local) => {
-                let st = evtx::read(&local.path, &mut emit);
-                progress.inc(entry.size);
-                emit.finish();
-                if let Some(e) = st.open_error {
-                    SourceInfo::failed(&entry.path, kind, entry.size, e)
-                } else {
-                    let mut notes = st.notes.clone();
-                    if st.failures > 0 {
-                        notes.push(format!(
-                            "{} chunk(s) or record(s) could not be read (see parse_errors)",
-                            st.failures
-                        ));
-                    }
-                    if st.recovered > 0 {
-                        notes.push(format!(
-                            "{} record(s) carved from unallocated space",
-                            st.recovered
-                        ));
-                    }
-                    SourceInfo {
-                        path: entry.path.clone(),
-                        kind,
-                        status: if st.failures > 0 || st.truncated {
-                            "partial"
-                        } else {
-                            "parsed"
-                        },
-                        reason: notes.join("; "),
-                        bytes: entry.size,
-                        records: Some(st.records),
-                        record_failures: Some(st.failures),
-                        rows: emit.rows_written,
-                        first_time: st.first_time,
-                        last_time: st.last_time,
-                        computer: st.computer,
-                        ..Default::default()
-                    }
-                }
-            }
-            Err(e) => SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
-        },
-        Kind::AppConfig => {
-            let st = entry.with_reader(&opts.limits, |r| {
-                appconfig::read(Counting::new(r, progress), &mut emit)
-            });
-            emit.finish();
-            match st {
-                Ok(st) => SourceInfo {
-                    path: entry.path.clone(),
-                    kind,
-                    status: if st.error.is_some() {
-                        "failed"
-                    } else if st.warnings.is_empty() {
-                        "parsed"
-                    } else {
-                        "partial"
-                    },
-                    reason: st
-                        .error
-                        .clone()
-                        .into_iter()
-                        .chain(st.warnings.iter().cloned())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    bytes: entry.size,
-                    rows: emit.rows_written,
-                    ..Default::default()
-                },
-                Err(e) => SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
-            }
-        }
+        Kind::Httperr | Kind::W3c => read_w3c(entry, class, opts, &mut emit, progress),
+        Kind::Evtx => read_evtx(entry, opts, &mut emit, progress),
+        Kind::AppConfig => read_appconfig(entry, opts, &mut emit, progress),
         _ => SourceInfo::skipped(
             &entry.path,
-            kind,
+            class.kind.name(),
             entry.size,
             class.reason.clone().unwrap_or_default(),
         ),
@@ -250,6 +135,147 @@ pub(super) fn read_entry(
         return Err(Error::Interrupted);
     }
     Ok(info)
+}
+
+/// An HTTPERR or IIS log, transcoded first if it is UTF-16.
+fn read_w3c(
+    entry: &Entry,
+    class: &Classified,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+    progress: &Progress,
+) -> SourceInfo {
+    let kind = class.kind.name();
+    let stats = entry.with_reader(&opts.limits, |r| {
+        let mut counting = Counting::new(r, progress);
+        let input: Box<dyn Read + '_> = match class.utf16 {
+            Some(order) => Box::new(Utf16Reader::new(&mut counting, order)),
+            None => Box::new(&mut counting),
+        };
+        let st = if class.kind == Kind::Httperr {
+            httperr::read(input, opts.max_line, emit)
+        } else {
+            access::read(input, opts.max_line, class.site_hint, emit)
+        };
+        (st, counting.bytes)
+    });
+    let (mut st, read) = match stats {
+        Ok(stats) => stats,
+        Err(e) => return SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
+    };
+    let now = entry.current_size().unwrap_or(entry.size);
+    if st.read_error.is_none()
+        && (read != entry.size || now != entry.size)
+        && !crate::progress::interrupted()
+    {
+        st.read_error = Some(format!(
+            "{} bytes when listed, {read} read, {now} now: the file changed while it was read (only what it held when listed is read), or the archive gives a wrong size",
+            entry.size
+        ));
+    }
+    emit.finish();
+    let mut info = SourceInfo::from_w3c(&entry.path, kind, entry.size, &st, emit.rows_written);
+    if let Some(r) = &class.reason {
+        info.reason = if info.reason.is_empty() {
+            r.clone()
+        } else {
+            format!("{r}; {}", info.reason)
+        };
+    }
+    if class.utf16.is_some() {
+        info.reason = join(&info.reason, "UTF-16 text, transcoded to UTF-8");
+    }
+    info
+}
+
+/// An event log, read from a local file (a zip member is copied out first).
+fn read_evtx(
+    entry: &Entry,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+    progress: &Progress,
+) -> SourceInfo {
+    let kind = Kind::Evtx.name();
+    let local = match entry.local_file(&opts.limits) {
+        Ok(local) => local,
+        Err(e) => return SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
+    };
+    let st = evtx::read(&local.path, emit);
+    progress.inc(entry.size);
+    emit.finish();
+    if let Some(e) = st.open_error {
+        return SourceInfo::failed(&entry.path, kind, entry.size, e);
+    }
+    let mut notes = st.notes.clone();
+    if st.failures > 0 {
+        notes.push(format!(
+            "{} chunk(s) or record(s) could not be read (see parse_errors)",
+            st.failures
+        ));
+    }
+    if st.recovered > 0 {
+        notes.push(format!(
+            "{} record(s) carved from unallocated space",
+            st.recovered
+        ));
+    }
+    SourceInfo {
+        path: entry.path.clone(),
+        kind,
+        status: if st.failures > 0 || st.truncated {
+            "partial"
+        } else {
+            "parsed"
+        },
+        reason: notes.join("; "),
+        bytes: entry.size,
+        records: Some(st.records),
+        record_failures: Some(st.failures),
+        rows: emit.rows_written,
+        first_time: st.first_time,
+        last_time: st.last_time,
+        computer: st.computer,
+        ..Default::default()
+    }
+}
+
+/// An `applicationHost.config`.
+fn read_appconfig(
+    entry: &Entry,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+    progress: &Progress,
+) -> SourceInfo {
+    let kind = Kind::AppConfig.name();
+    let st = entry.with_reader(&opts.limits, |r| {
+        appconfig::read(Counting::new(r, progress), emit)
+    });
+    emit.finish();
+    let st = match st {
+        Ok(st) => st,
+        Err(e) => return SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
+    };
+    SourceInfo {
+        path: entry.path.clone(),
+        kind,
+        status: if st.error.is_some() {
+            "failed"
+        } else if st.warnings.is_empty() {
+            "parsed"
+        } else {
+            "partial"
+        },
+        reason: st
+            .error
+            .clone()
+            .into_iter()
+            .chain(st.warnings.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("; "),
+        bytes: entry.size,
+        rows: emit.rows_written,
+        ..Default::default()
+    }
 }
 
 fn join(a: &str, b: &str) -> String {

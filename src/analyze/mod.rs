@@ -24,6 +24,7 @@ use crate::{Error, Result};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Instant;
 
 pub use entry::SourceInfo;
 
@@ -89,25 +90,10 @@ pub fn run(opts: &Options) -> Result<Vec<BundleReport>> {
 }
 
 fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
-    let limits = &opts.limits;
-    let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
-        timings.push((name, clock.elapsed().as_secs_f64()));
-        clock = std::time::Instant::now();
-    };
-    // Classify every entry by its first bytes (in parallel: zip members inflate).
-    let classes: Vec<std::result::Result<Classified, String>> = bundle
-        .entries
-        .par_iter()
-        .map(|e| {
-            e.head(classify::SNIFF_BYTES, limits)
-                .map(|head| classify::classify(&e.path, &head))
-                .map_err(|err| err.to_string())
-        })
-        .collect();
+    let mut laps = Laps::start();
+    let classes = classify_entries(&bundle, &opts.limits);
     let tasks = plan::tasks(&bundle.entries, &classes);
-    lap("classify", &mut timings);
+    laps.lap("classify");
     let total: u64 = tasks
         .iter()
         .flat_map(|t| t.iter())
@@ -115,7 +101,96 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         .sum();
     let progress = Progress::new(total, opts.progress, &bundle.label);
     let staging = Staging::begin(&opts.out.join("dataset"), &bundle.id, opts.compression)?;
-    type TaskResult = Result<(Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>, Collected)>;
+    // On an error, `staging` removes what it staged when dropped.
+    let results = run_tasks(opts, &bundle, &classes, &tasks, &staging, &progress);
+    progress.finish();
+    laps.lap("read");
+    let read = gather(results, bundle.entries.len())?;
+    if progress::interrupted() {
+        return Err(Error::Interrupted);
+    }
+    let collected = Collected::merge_all(read.parts);
+    let sources = manifest(&bundle, &classes, read.infos);
+    let mut rows = read.rows;
+    let host = summary::host_of(&sources);
+    let mut writer = staging.part_writer(tasks.len());
+    writer.put(sources_table(&sources, &bundle).take())?;
+    let (findings, days) = correlate_bundle(&collected, &sources, &bundle, &host, &opts.rules);
+    drop(collected);
+    laps.lap("correlate");
+    incident_tables::write(&findings, &mut writer)?;
+    for (t, n) in writer.finish()? {
+        *rows.entry(t).or_default() += n;
+    }
+    if progress::interrupted() {
+        return Err(Error::Interrupted);
+    }
+    let files = staging.commit(&host)?;
+    laps.lap("finish");
+    Ok(BundleReport {
+        id: bundle.id.clone(),
+        label: bundle.label.clone(),
+        host,
+        sources,
+        files,
+        rows,
+        findings,
+        days,
+        timings: laps.timings,
+    })
+}
+
+/// Seconds spent per phase.
+struct Laps {
+    timings: Vec<(&'static str, f64)>,
+    clock: Instant,
+}
+
+impl Laps {
+    fn start() -> Laps {
+        Laps {
+            timings: Vec::new(),
+            clock: Instant::now(),
+        }
+    }
+
+    /// Ends phase `name`, and starts the next.
+    fn lap(&mut self, name: &'static str) {
+        self.timings
+            .push((name, self.clock.elapsed().as_secs_f64()));
+        self.clock = Instant::now();
+    }
+}
+
+/// Classifies every entry by its first bytes (in parallel: zip members inflate).
+fn classify_entries(
+    bundle: &Bundle,
+    limits: &Limits,
+) -> Vec<std::result::Result<Classified, String>> {
+    bundle
+        .entries
+        .par_iter()
+        .map(|e| {
+            e.head(classify::SNIFF_BYTES, limits)
+                .map(|head| classify::classify(&e.path, &head))
+                .map_err(|err| err.to_string())
+        })
+        .collect()
+}
+
+/// What one task read: a manifest row per entry (with the entry's index), rows written
+/// per table, and what correlation needs.
+type TaskResult = Result<(Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>, Collected)>;
+
+/// Reads the planned entries, one part file per task, the tasks in parallel.
+fn run_tasks(
+    opts: &Options,
+    bundle: &Bundle,
+    classes: &[std::result::Result<Classified, String>],
+    tasks: &[Vec<usize>],
+    staging: &Staging,
+    progress: &Progress,
+) -> Vec<TaskResult> {
     let run_task = |n: usize, task: &Vec<usize>| -> TaskResult {
         let mut writer = staging.part_writer(n);
         let mut tee = Tee {
@@ -130,51 +205,58 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
             let class = classes[i]
                 .as_ref()
                 .expect("planned entries were classified");
-            let info = entry::read_entry(
-                &bundle,
-                &bundle.entries[i],
-                class,
-                opts,
-                &mut tee,
-                &progress,
-            )?;
+            let entry = &bundle.entries[i];
+            let info = entry::read_entry(bundle, entry, class, opts, &mut tee, progress)?;
             infos.push((i, info));
         }
         let collected = tee.collected;
         let rows = writer.finish()?;
         Ok((infos, rows, collected))
     };
-    let results = schedule::largest_first(&tasks, run_task);
-    progress.finish();
-    lap("read", &mut timings);
-    let mut by_index: Vec<Option<SourceInfo>> = (0..bundle.entries.len()).map(|_| None).collect();
-    let mut rows: BTreeMap<TableId, u64> = BTreeMap::new();
-    let mut parts = Vec::with_capacity(results.len());
+    schedule::largest_first(tasks, run_task)
+}
+
+/// What the tasks of a bundle read, gathered.
+struct Gathered {
+    /// Manifest row of each entry read, by entry index.
+    infos: Vec<Option<SourceInfo>>,
+    /// Rows written per table.
+    rows: BTreeMap<TableId, u64>,
+    /// What correlation needs, one part per task.
+    parts: Vec<Collected>,
+}
+
+/// Gathers what the tasks of a bundle of `entries` entries read; the first error, if a
+/// task failed.
+fn gather(results: Vec<TaskResult>, entries: usize) -> Result<Gathered> {
+    let mut g = Gathered {
+        infos: (0..entries).map(|_| None).collect(),
+        rows: BTreeMap::new(),
+        parts: Vec::with_capacity(results.len()),
+    };
     for r in results {
-        match r {
-            Ok((infos, task_rows, task_collected)) => {
-                parts.push(task_collected);
-                for (i, info) in infos {
-                    by_index[i] = Some(info);
-                }
-                for (t, n) in task_rows {
-                    *rows.entry(t).or_default() += n;
-                }
-            }
-            Err(e) => {
-                staging.abort();
-                return Err(e);
-            }
+        let (infos, task_rows, task_collected) = r?;
+        g.parts.push(task_collected);
+        for (i, info) in infos {
+            g.infos[i] = Some(info);
+        }
+        for (t, n) in task_rows {
+            *g.rows.entry(t).or_default() += n;
         }
     }
-    if progress::interrupted() {
-        staging.abort();
-        return Err(Error::Interrupted);
-    }
-    let collected = Collected::merge_all(parts);
+    Ok(g)
+}
+
+/// The manifest, sorted by path: every entry (read, skipped or failed), every entry
+/// that cannot be read, and every archive opened.
+fn manifest(
+    bundle: &Bundle,
+    classes: &[std::result::Result<Classified, String>],
+    mut read: Vec<Option<SourceInfo>>,
+) -> Vec<SourceInfo> {
     let mut sources: Vec<SourceInfo> = Vec::new();
     for (i, e) in bundle.entries.iter().enumerate() {
-        sources.push(match (by_index[i].take(), &classes[i]) {
+        sources.push(match (read[i].take(), &classes[i]) {
             (Some(info), _) => info,
             (None, Ok(c)) => SourceInfo::skipped(
                 &e.path,
@@ -185,23 +267,43 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
             (None, Err(reason)) => SourceInfo::failed(&e.path, "other", e.size, reason.clone()),
         });
     }
-    for u in bundle.unreadable.iter().chain(bundle.archives.iter()) {
+    for u in &bundle.unreadable {
         let kind = if u.archive { "archive" } else { "other" };
         let mut info = SourceInfo::skipped(&u.path, kind, u.size, u.reason.clone());
+        // An unreadable entry that shares its path with an opened archive (possible with
+        // a repeated name in a salvaged zip) is listed as parsed: unchanged behaviour,
+        // though likely unintended.
         if bundle.archives.iter().any(|a| a.path == u.path) {
-            info.status = if u.damaged { "partial" } else { "parsed" };
+            info.status = "parsed";
         }
         sources.push(info);
     }
+    for a in &bundle.archives {
+        let mut info = SourceInfo::skipped(&a.path, "archive", a.size, a.note.clone());
+        info.status = if a.damaged { "partial" } else { "parsed" };
+        sources.push(info);
+    }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
-    let host = summary::host_of(&sources);
-    let mut writer = staging.part_writer(tasks.len());
+    sources
+}
+
+/// The `sources` table of the bundle.
+fn sources_table(sources: &[SourceInfo], bundle: &Bundle) -> SourcesTable {
     let mut table = SourcesTable::with_capacity(sources.len());
-    for s in &sources {
+    for s in sources {
         table.push(&s.row(&bundle.id, &bundle.label));
     }
-    writer.put(table.take())?;
-    // Correlation, and its tables.
+    table
+}
+
+/// Correlates what was read, with the manifest for coverage.
+fn correlate_bundle(
+    collected: &Collected,
+    sources: &[SourceInfo],
+    bundle: &Bundle,
+    host: &str,
+    rules: &Rules,
+) -> (Findings, Vec<PoolDay>) {
     let refs: Vec<SourceRef> = sources
         .iter()
         .map(|s| SourceRef {
@@ -217,31 +319,9 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     let meta = crate::correlate::BundleMeta {
         id: bundle.id.clone(),
         label: bundle.label.clone(),
-        host: host.clone(),
+        host: host.to_string(),
     };
-    let (findings, days) = crate::correlate::correlate(&collected, &refs, &meta, &opts.rules);
-    drop(collected);
-    lap("correlate", &mut timings);
-    incident_tables::write(&findings, &mut writer)?;
-    for (t, n) in writer.finish()? {
-        *rows.entry(t).or_default() += n;
-    }
-    if progress::interrupted() {
-        return Err(Error::Interrupted); // `staging` removes what it staged when dropped
-    }
-    let files = staging.commit(&host)?;
-    lap("finish", &mut timings);
-    Ok(BundleReport {
-        id: bundle.id.clone(),
-        label: bundle.label.clone(),
-        host,
-        sources,
-        files,
-        rows,
-        findings,
-        days,
-        timings,
-    })
+    crate::correlate::correlate(collected, &refs, &meta, rules)
 }
 
 impl SourceInfo {

@@ -53,34 +53,106 @@ pub fn render(r: &BundleReport, dataset: &str) -> String {
         r.id,
         terminal_safe(&r.host)
     );
-    let mut read: BTreeMap<&str, usize> = BTreeMap::new();
-    let (mut skipped, mut failed, mut partial) = (Vec::new(), Vec::new(), Vec::new());
-    for s in &r.sources {
-        match s.status {
-            "parsed" if s.kind != "archive" => *read.entry(s.kind).or_default() += 1,
-            "partial" => {
-                *read.entry(s.kind).or_default() += 1;
-                partial.push(s)
+    let by_status = ByStatus::of(&r.sources);
+    by_status.entries_line(&mut o);
+    rows_line(&mut o, r);
+    time_ranges(&mut o, r);
+    let errors = r.rows.get(&TableId::ParseErrors).copied().unwrap_or(0);
+    if errors > 0 {
+        let _ = writeln!(
+            o,
+            "  parse errors: {} (table parse_errors has each line or record and why)",
+            thousands(errors)
+        );
+    }
+    by_status.lists(&mut o);
+    let _ = writeln!(o, "  dataset: {dataset}");
+    o
+}
+
+/// The entries of a bundle by what became of them.
+struct ByStatus<'r> {
+    /// Entries read (in full or in part), per kind.
+    read: BTreeMap<&'r str, usize>,
+    skipped: Vec<&'r SourceInfo>,
+    failed: Vec<&'r SourceInfo>,
+    partial: Vec<&'r SourceInfo>,
+}
+
+impl<'r> ByStatus<'r> {
+    fn of(sources: &'r [SourceInfo]) -> Self {
+        let mut by = ByStatus {
+            read: BTreeMap::new(),
+            skipped: Vec::new(),
+            failed: Vec::new(),
+            partial: Vec::new(),
+        };
+        for s in sources {
+            match s.status {
+                "parsed" if s.kind != "archive" => *by.read.entry(s.kind).or_default() += 1,
+                "partial" => {
+                    *by.read.entry(s.kind).or_default() += 1;
+                    by.partial.push(s)
+                }
+                "skipped" => by.skipped.push(s),
+                "failed" => by.failed.push(s),
+                _ => {}
             }
-            "skipped" => skipped.push(s),
-            "failed" => failed.push(s),
-            _ => {}
+        }
+        by
+    }
+
+    /// `entries: N read (kind n, ...), ...`
+    fn entries_line(&self, o: &mut String) {
+        let kinds: Vec<String> = self.read.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let _ = writeln!(
+            o,
+            "  entries: {} read{}, {} skipped, {} failed, {} read with errors",
+            self.read.values().sum::<usize>(),
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", kinds.join(", "))
+            },
+            self.skipped.len(),
+            self.failed.len(),
+            self.partial.len()
+        );
+    }
+
+    /// The first ten entries failed, read with errors and skipped, with the reason.
+    fn lists(&self, o: &mut String) {
+        for (title, list) in [
+            ("failed", &self.failed),
+            ("read with errors", &self.partial),
+            ("skipped", &self.skipped),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            let _ = writeln!(o, "  {title}:");
+            for s in list.iter().take(10) {
+                let _ = writeln!(
+                    o,
+                    "    {} [{}]: {}",
+                    terminal_safe(&s.path),
+                    s.kind,
+                    terminal_safe(&s.reason)
+                );
+            }
+            if list.len() > 10 {
+                let _ = writeln!(
+                    o,
+                    "    ... and {} more (see the sources table)",
+                    list.len() - 10
+                );
+            }
         }
     }
-    let kinds: Vec<String> = read.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    let _ = writeln!(
-        o,
-        "  entries: {} read{}, {} skipped, {} failed, {} read with errors",
-        read.values().sum::<usize>(),
-        if kinds.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", kinds.join(", "))
-        },
-        skipped.len(),
-        failed.len(),
-        partial.len()
-    );
+}
+
+/// `rows: table n · ...` for every table.
+fn rows_line(o: &mut String, r: &BundleReport) {
     let rows: Vec<String> = TableId::ALL
         .iter()
         .map(|t| {
@@ -92,6 +164,10 @@ pub fn render(r: &BundleReport, dataset: &str) -> String {
         })
         .collect();
     let _ = writeln!(o, "  rows: {}", rows.join(" · "));
+}
+
+/// The time range of each kind of entry.
+fn time_ranges(o: &mut String, r: &BundleReport) {
     let mut ranges: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for s in &r.sources {
         if let (Some(f), Some(l)) = (s.first_time, s.last_time) {
@@ -108,40 +184,4 @@ pub fn render(r: &BundleReport, dataset: &str) -> String {
             format_rfc3339(*l, 0)
         );
     }
-    let errors = r.rows.get(&TableId::ParseErrors).copied().unwrap_or(0);
-    if errors > 0 {
-        let _ = writeln!(
-            o,
-            "  parse errors: {} (table parse_errors has each line or record and why)",
-            thousands(errors)
-        );
-    }
-    for (title, list) in [
-        ("failed", &failed),
-        ("read with errors", &partial),
-        ("skipped", &skipped),
-    ] {
-        if list.is_empty() {
-            continue;
-        }
-        let _ = writeln!(o, "  {title}:");
-        for s in list.iter().take(10) {
-            let _ = writeln!(
-                o,
-                "    {} [{}]: {}",
-                terminal_safe(&s.path),
-                s.kind,
-                terminal_safe(&s.reason)
-            );
-        }
-        if list.len() > 10 {
-            let _ = writeln!(
-                o,
-                "    ... and {} more (see the sources table)",
-                list.len() - 10
-            );
-        }
-    }
-    let _ = writeln!(o, "  dataset: {dataset}");
-    o
 }

@@ -2,7 +2,7 @@
 //! (a link is listed as not read), in a stable order; zips found inside are opened as
 //! nested archives.
 
-use super::zip::Walk;
+use super::walk::Walk;
 use super::{bundle_id, is_zip_magic, read_up_to, Bundle, Entry, Limits, Source};
 use crate::text::display_name;
 use crate::{Error, Result};
@@ -10,15 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// Opens a folder as a bundle.
 pub(super) fn open_dir(root: &Path, limits: &Limits, temp_root: &Path) -> Result<Bundle> {
-    let temp = super::new_temp(temp_root)?;
-    let mut w = Walk {
-        limits,
-        temp: temp.clone(),
-        entries: Vec::new(),
-        unreadable: Vec::new(),
-        archives: Vec::new(),
-        total: 0,
-    };
+    let mut w = Walk::new(limits, temp_root)?;
     walk_dir(root, "", 0, &mut w)?;
     let mut id_parts: Vec<Vec<u8>> = vec![root_name(root).into_bytes()];
     let mut files: Vec<(&str, u64)> = w
@@ -32,25 +24,12 @@ pub(super) fn open_dir(root: &Path, limits: &Limits, temp_root: &Path) -> Result
         id_parts.push(s.to_le_bytes().to_vec());
     }
     let refs: Vec<&[u8]> = id_parts.iter().map(|v| v.as_slice()).collect();
-    Ok(super::finish(
-        bundle_id(&refs),
-        super::input_name(root),
-        w,
-        temp,
-    ))
+    Ok(w.into_bundle(bundle_id(&refs), super::input_name(root)))
 }
 
 /// Loose files named on the command line form one bundle.
 pub(super) fn open_files(files: &[PathBuf], limits: &Limits, temp_root: &Path) -> Result<Bundle> {
-    let temp = super::new_temp(temp_root)?;
-    let mut w = Walk {
-        limits,
-        temp: temp.clone(),
-        entries: Vec::new(),
-        unreadable: Vec::new(),
-        archives: Vec::new(),
-        total: 0,
-    };
+    let mut w = Walk::new(limits, temp_root)?;
     let mut id_parts: Vec<Vec<u8>> = Vec::new();
     for f in files {
         let meta = std::fs::metadata(f).map_err(|e| Error::io(f.display().to_string(), e))?;
@@ -70,7 +49,7 @@ pub(super) fn open_files(files: &[PathBuf], limits: &Limits, temp_root: &Path) -
         .map(|f| super::input_name(f))
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(super::finish(bundle_id(&refs), label, w, temp))
+    Ok(w.into_bundle(bundle_id(&refs), label))
 }
 
 fn root_name(p: &Path) -> String {

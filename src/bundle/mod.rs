@@ -1,7 +1,7 @@
 //! Bundles: turns the inputs named on the command line (zip files, folders, loose
 //! files) into a flat, sorted list of [`Entry`]s that can be read, plus the entries that
-//! cannot be read at all with the reason. Knows containers (zip, nested zip, folders),
-//! nothing of log formats.
+//! cannot be read at all with the reason, and the archives opened on the way. Knows
+//! containers (zip, nested zip, folders), nothing of log formats.
 //!
 //! Each zip or folder given is one bundle; loose files given together form one bundle.
 
@@ -9,6 +9,7 @@ mod dir;
 mod limits;
 mod salvage;
 mod shared_file;
+mod walk;
 mod zip;
 
 pub use limits::{LimitedReader, Limits};
@@ -35,7 +36,7 @@ enum Source {
 }
 
 /// An entry that is listed but cannot be read (encrypted, symlink, unsupported
-/// compression, over a limit ...).
+/// compression, over a limit, a nested zip that cannot be opened ...).
 #[derive(Debug, Clone)]
 pub struct Unreadable {
     /// Path inside the bundle.
@@ -46,7 +47,19 @@ pub struct Unreadable {
     pub reason: String,
     /// Whether this is a container (a nested zip that failed), for the manifest's kind.
     pub archive: bool,
-    /// A container that was read only in part (a damaged zip, salvaged).
+}
+
+/// A zip that was opened: nested in the bundle, or the bundle's own zip when it is
+/// damaged. A container, not data: its members are entries.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    /// Path inside the bundle (`(archive)` for the bundle's own zip).
+    pub path: String,
+    /// Size of the archive.
+    pub size: u64,
+    /// What was read of it.
+    pub note: String,
+    /// Read only in part (a damaged zip, salvaged from its local headers).
     pub damaged: bool,
 }
 
@@ -61,8 +74,8 @@ pub struct Bundle {
     pub entries: Vec<Entry>,
     /// Entries that cannot be read, with the reason.
     pub unreadable: Vec<Unreadable>,
-    /// Nested archives opened (they are containers, not data).
-    pub archives: Vec<Unreadable>,
+    /// Archives opened (they are containers, not data).
+    pub archives: Vec<Archive>,
     /// Private folder for nested archives copied out of their parent; removed on drop.
     _temp: Option<Arc<tempfile::TempDir>>,
 }
@@ -190,34 +203,4 @@ fn bundle_id(parts: &[&[u8]]) -> String {
         h.update(p);
     }
     format!("{:016x}", h.digest())
-}
-
-/// A private temporary folder for one bundle, removed when the bundle is dropped.
-fn new_temp(temp_root: &Path) -> Result<Arc<tempfile::TempDir>> {
-    let dir = tempfile::Builder::new()
-        .prefix(".corvid-tmp-")
-        .tempdir_in(temp_root)
-        .map_err(|e| Error::io(temp_root.display().to_string(), e))?;
-    Ok(Arc::new(dir))
-}
-
-/// Sorts what a walk found into a bundle.
-fn finish(id: String, label: String, w: zip::Walk<'_>, temp: Arc<tempfile::TempDir>) -> Bundle {
-    let zip::Walk {
-        mut entries,
-        mut unreadable,
-        mut archives,
-        ..
-    } = w;
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
-    unreadable.sort_by(|a, b| a.path.cmp(&b.path));
-    archives.sort_by(|a, b| a.path.cmp(&b.path));
-    Bundle {
-        id,
-        label,
-        entries,
-        unreadable,
-        archives,
-        _temp: Some(temp),
-    }
 }

@@ -1,12 +1,12 @@
 //! Zip bundles: lists the members of a zip (and of zips nested inside it, copied to a
-//! private temporary folder first), applies the size, ratio and depth limits, and reads
-//! members on any thread.
+//! private temporary folder first) into the walk, applies the nesting depth limit, and
+//! reads members on any thread.
 
 use super::salvage;
 use super::shared_file::SharedFile;
+use super::walk::Walk;
 use super::{
     bundle_id, is_zip_magic, read_up_to, Bundle, Entry, LimitedReader, Limits, LocalFile, Source,
-    Unreadable,
 };
 use crate::text::display_name;
 use crate::{Error, Result};
@@ -94,15 +94,7 @@ pub(super) fn open_zip(path: &Path, limits: &Limits, temp_root: &Path) -> Result
     let shown = path.display().to_string();
     let file = File::open(path).map_err(|e| Error::io(&shown, e))?;
     let id = zip_id(path, &file).map_err(|e| Error::io(&shown, e))?;
-    let temp = super::new_temp(temp_root)?;
-    let mut walk = Walk {
-        limits,
-        temp: temp.clone(),
-        entries: Vec::new(),
-        unreadable: Vec::new(),
-        archives: Vec::new(),
-        total: 0,
-    };
+    let mut walk = Walk::new(limits, temp_root)?;
     match open_archive(file.try_clone().map_err(|e| Error::io(&shown, e))?, &shown) {
         Ok(archive) => walk.archive(archive, "", 0),
         Err(e) => {
@@ -116,7 +108,7 @@ pub(super) fn open_zip(path: &Path, limits: &Limits, temp_root: &Path) -> Result
             }
         }
     }
-    Ok(super::finish(id, super::input_name(path), walk, temp))
+    Ok(walk.into_bundle(id, super::input_name(path)))
 }
 
 pub(super) fn open_archive(file: File, shown: &str) -> Result<ZipArchive<SharedFile>> {
@@ -163,27 +155,9 @@ struct Found {
     encrypted: bool,
 }
 
-/// What a walk over a bundle's containers has found so far.
-pub(super) struct Walk<'a> {
-    pub(super) limits: &'a Limits,
-    pub(super) temp: Arc<tempfile::TempDir>,
-    pub(super) entries: Vec<Entry>,
-    pub(super) unreadable: Vec<Unreadable>,
-    pub(super) archives: Vec<Unreadable>,
-    pub(super) total: u64,
-}
-
+/// The zip part of a walk: archives, their members, and zips nested in them or in a
+/// folder.
 impl Walk<'_> {
-    pub(super) fn skip(&mut self, path: String, size: u64, reason: String, archive: bool) {
-        self.unreadable.push(Unreadable {
-            path,
-            size,
-            reason,
-            archive,
-            damaged: false,
-        });
-    }
-
     fn archive(&mut self, archive: ZipArchive<SharedFile>, prefix: &str, depth: usize) {
         if archive.has_duplicate_names() {
             self.skip(
@@ -233,17 +207,12 @@ impl Walk<'_> {
         } else {
             prefix.trim_end_matches('/').to_string()
         };
-        self.archives.push(Unreadable {
-            path: label,
-            size: file.size(),
-            reason: format!(
-                "damaged zip ({why}): {} member(s) recovered from their local headers; {}",
-                scan.entries.len(),
-                scan.stop
-            ),
-            archive: true,
-            damaged: true,
-        });
+        let note = format!(
+            "damaged zip ({why}): {} member(s) recovered from their local headers; {}",
+            scan.entries.len(),
+            scan.stop
+        );
+        self.opened(label, file.size(), note, true);
         for entry in scan.entries {
             let found = Found {
                 raw_name: String::from_utf8_lossy(&entry.name).into_owned(),
@@ -319,30 +288,6 @@ impl Walk<'_> {
         });
     }
 
-    pub(super) fn over_limits(&self, size: u64, compressed: u64) -> Option<String> {
-        let l = self.limits;
-        if size > l.max_entry_bytes {
-            return Some(format!(
-                "uncompressed size {size} bytes is over the limit of {} (raise with --max-entry-size)",
-                l.max_entry_bytes
-            ));
-        }
-        if size > (1 << 20) && size / compressed.max(1) > l.max_ratio {
-            return Some(format!(
-                "compression ratio {}:1 is over the limit of {}:1, a likely zip bomb (raise with --max-ratio)",
-                size / compressed.max(1),
-                l.max_ratio
-            ));
-        }
-        if self.total + size > l.max_total_bytes {
-            return Some(format!(
-                "the bundle's total uncompressed size would exceed {} bytes (raise with --max-total-size)",
-                l.max_total_bytes
-            ));
-        }
-        None
-    }
-
     fn nested(&mut self, member: ZipMember, path: String, size: u64, depth: usize) {
         let spilled = member.spill(&path, self.limits).and_then(|local| {
             let file = File::open(&local.path).map_err(|e| Error::io(&path, e))?;
@@ -368,13 +313,8 @@ impl Walk<'_> {
                 }
             }
             Ok((local, Ok(archive))) => {
-                self.archives.push(Unreadable {
-                    path: path.clone(),
-                    size,
-                    reason: format!("nested zip with {} members, read", archive.len()),
-                    archive: true,
-                    damaged: false,
-                });
+                let note = format!("nested zip with {} members, read", archive.len());
+                self.opened(path.clone(), size, note, false);
                 // Keep the spilled copy alive as long as the bundle: the temp dir owns it.
                 let _ = local._temp.map(|t| t.keep());
                 self.archive(archive, &format!("{path}/"), depth + 1);
@@ -402,13 +342,8 @@ impl Walk<'_> {
             .and_then(|f| open_archive(f, &path))
         {
             Ok(archive) => {
-                self.archives.push(Unreadable {
-                    path: path.clone(),
-                    size,
-                    reason: format!("zip with {} members, read", archive.len()),
-                    archive: true,
-                    damaged: false,
-                });
+                let note = format!("zip with {} members, read", archive.len());
+                self.opened(path.clone(), size, note, false);
                 self.archive(archive, &format!("{path}/"), depth + 1);
             }
             Err(e) => self.skip(path, size, format!("zip cannot be read: {e}"), true),

@@ -1,8 +1,8 @@
 //! IIS W3C access logs (domain.md §2) typed into the `requests` table.
 
-use crate::parse::values::{parse_num, split_zone, w3svc_id, Extra};
-use crate::parse::w3c::{self, Field, Layout, Row, W3cSink, W3cStats};
-use crate::parse::{Emit, ErrorReport};
+use crate::parse::values::{split_zone, w3svc_id};
+use crate::parse::w3c::{self, Field, Layout, Row, Typing, W3cFormat, W3cStats};
+use crate::parse::Emit;
 use crate::tables::requests::{RequestsRow, RequestsTable};
 use std::io::Read;
 
@@ -14,61 +14,41 @@ pub fn read(
     site_hint: Option<i64>,
     emit: &mut Emit<'_>,
 ) -> W3cStats {
-    let mut sink = AccessSink {
-        table: RequestsTable::with_capacity(emit.batch_rows().min(1 << 16)),
-        extra: Extra::default(),
-        site_hint,
-        emit,
-    };
-    let infer = |values: &[&str]| -> Option<Layout> { w3c::access_layout_for(values) };
-    let stats = w3c::read_w3c(input, max_line, &infer, &mut sink);
-    let AccessSink {
-        mut table, emit, ..
-    } = sink;
-    emit.flush(&mut table, true);
-    stats
+    w3c::read_format(Access { site_hint }, input, max_line, emit)
 }
 
-struct AccessSink<'e, 'a> {
-    table: RequestsTable,
-    extra: Extra,
+/// The access log format of one file.
+struct Access {
     site_hint: Option<i64>,
-    emit: &'e mut Emit<'a>,
 }
 
-impl W3cSink for AccessSink<'_, '_> {
-    fn row(&mut self, r: &Row<'_>) -> Result<Option<i64>, String> {
-        let time = r.time()?;
-        let x = &mut self.extra;
-        x.clear();
-        fn int<T: std::str::FromStr>(
-            r: &Row<'_>,
-            f: Field,
-            name: &str,
-            x: &mut Extra,
-        ) -> Option<T> {
-            let v = r.get(f);
-            parse_num::<T>(v).unwrap_or_else(|_| {
-                x.invalid(name, v.unwrap_or_default());
-                None
-            })
-        }
-        let s_port = int::<i32>(r, Field::SPort, "s-port", x);
-        let status = int::<i32>(r, Field::ScStatus, "sc-status", x);
-        let substatus = int::<i32>(r, Field::ScSubstatus, "sc-substatus", x);
-        let win32 = int::<i64>(r, Field::ScWin32Status, "sc-win32-status", x);
-        let sc_bytes = int::<i64>(r, Field::ScBytes, "sc-bytes", x);
-        let cs_bytes = int::<i64>(r, Field::CsBytes, "cs-bytes", x);
-        let time_taken = int::<i64>(r, Field::TimeTaken, "time-taken", x);
-        for (i, k) in r.layout.known.iter().enumerate() {
-            if k.is_none() {
-                let v = r.raw(i);
-                if v != "-" {
-                    x.keep(&r.layout.names[i], v);
-                }
-            }
-        }
-        x.close();
+impl W3cFormat for Access {
+    type Table = RequestsTable;
+
+    fn new_table(rows: usize) -> RequestsTable {
+        RequestsTable::with_capacity(rows)
+    }
+
+    fn layout_for(values: &[&str]) -> Option<Layout> {
+        w3c::access_layout_for(values)
+    }
+
+    fn push(
+        &self,
+        r: &Row<'_>,
+        time: Option<i64>,
+        mut x: Typing<'_>,
+        emit: &Emit<'_>,
+        table: &mut RequestsTable,
+    ) {
+        let s_port = x.int::<i32>(r, Field::SPort);
+        let status = x.int::<i32>(r, Field::ScStatus);
+        let substatus = x.int::<i32>(r, Field::ScSubstatus);
+        let win32 = x.int::<i64>(r, Field::ScWin32Status);
+        let sc_bytes = x.int::<i64>(r, Field::ScBytes);
+        let cs_bytes = x.int::<i64>(r, Field::CsBytes);
+        let time_taken = x.int::<i64>(r, Field::TimeTaken);
+        let (extra, invalid_fields) = x.finish(r);
         let site_name = r.get(Field::SSiteName);
         let site_id = site_name.and_then(w3svc_id).or(self.site_hint);
         let (c_ip, c_zone) = r.get(Field::CIp).map(split_zone).unzip();
@@ -77,9 +57,9 @@ impl W3cSink for AccessSink<'_, '_> {
             (Some(t), Some(ms)) => ms.checked_mul(1000).and_then(|us| t.checked_sub(us)),
             _ => None,
         };
-        let row = RequestsRow {
-            bundle_id: Some(self.emit.bundle_id),
-            source_file: Some(self.emit.source_file),
+        table.push(&RequestsRow {
+            bundle_id: Some(emit.bundle_id),
+            source_file: Some(emit.source_file),
             source_line: Some(r.line as i64),
             time,
             start_time,
@@ -106,20 +86,9 @@ impl W3cSink for AccessSink<'_, '_> {
             sc_bytes,
             cs_bytes,
             time_taken_ms: time_taken,
-            extra: x.json(),
-            invalid_fields: x.invalid_names(),
+            extra,
+            invalid_fields,
             utf8_lossy: Some(r.lossy),
-        };
-        self.table.push(&row);
-        self.emit.flush(&mut self.table, false);
-        Ok(time)
-    }
-
-    fn error(&mut self, report: ErrorReport) {
-        self.emit.error(report);
-    }
-
-    fn stopped(&self) -> bool {
-        self.emit.failed()
+        });
     }
 }

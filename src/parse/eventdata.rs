@@ -1,7 +1,7 @@
 //! One event record, read from the XML the evtx crate renders: the System fields and
 //! the EventData items in document order (named or positional), plus UserData.
 
-use quick_xml::events::Event as X;
+use quick_xml::events::{BytesRef, BytesStart, Event as X};
 use quick_xml::Reader;
 
 /// The System part and data of one event.
@@ -136,8 +136,9 @@ impl Event {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Default)]
 enum Section {
+    #[default]
     None,
     System,
     EventData,
@@ -202,147 +203,181 @@ fn attr_int(a: &quick_xml::events::attributes::Attribute<'_>) -> Option<i64> {
 pub fn parse_event_xml(xml: &[u8]) -> Result<Event, String> {
     let mut r = Reader::from_reader(xml);
     r.config_mut().check_end_names = false;
-    let mut ev = Event::default();
-    // The open elements; names are kept only below UserData (for the leaves' paths).
-    let mut stack: Vec<Tag> = Vec::with_capacity(8);
-    let mut user_path: Vec<String> = Vec::new();
-    let mut section = Section::None;
-    let mut text = String::new();
-    let mut data_name: Option<String> = None;
+    let mut p = EventXml::default();
     loop {
         let e = r
             .read_event()
             .map_err(|e| format!("event XML unreadable at byte {}: {e}", r.buffer_position()))?;
         match e {
-            X::Start(ref s) | X::Empty(ref s) => {
-                let empty = matches!(e, X::Empty(_));
-                let local = s.local_name();
-                let name = local.as_ref();
-                let depth = stack.len();
-                if depth == 1 {
-                    section = match name {
-                        b"System" => Section::System,
-                        b"EventData" => Section::EventData,
-                        b"UserData" => Section::UserData,
-                        _ => Section::None,
-                    };
-                }
-                text.clear();
-                let tag = match (depth, section) {
-                    (2, Section::System) => system_tag(name),
-                    (2, Section::EventData) if name == b"Data" => Tag::Data,
-                    (2, Section::EventData) if name == b"Binary" => Tag::Binary,
-                    _ => Tag::Other,
-                };
-                if matches!(
-                    tag,
-                    Tag::Provider
-                        | Tag::EventId
-                        | Tag::TimeCreated
-                        | Tag::Execution
-                        | Tag::Security
-                        | Tag::Data
-                ) {
-                    for a in s.attributes().with_checks(false).flatten() {
-                        match (tag, a.key.local_name().as_ref()) {
-                            (Tag::Provider, b"Name") => ev.provider = Some(attr_value(&a)),
-                            (Tag::Provider, b"Guid") => ev.provider_guid = Some(attr_value(&a)),
-                            (Tag::Provider, b"EventSourceName") => {
-                                ev.source_name = Some(attr_value(&a))
-                            }
-                            (Tag::EventId, b"Qualifiers") => ev.qualifiers = attr_int(&a),
-                            (Tag::TimeCreated, b"SystemTime") => {
-                                ev.system_time = Some(attr_value(&a))
-                            }
-                            (Tag::Execution, b"ProcessID") => ev.pid = attr_int(&a),
-                            (Tag::Execution, b"ThreadID") => ev.tid = attr_int(&a),
-                            (Tag::Security, b"UserID") => ev.user_sid = Some(attr_value(&a)),
-                            (Tag::Data, b"Name") => data_name = Some(attr_value(&a)),
-                            _ => {}
-                        }
-                    }
-                }
-                if empty {
-                    if tag == Tag::Data {
-                        ev.data.push((data_name.take(), String::new()));
-                    }
-                } else {
-                    if section == Section::UserData && depth >= 2 {
-                        user_path.push(String::from_utf8_lossy(name).into_owned());
-                    }
-                    stack.push(tag);
-                }
-            }
+            X::Start(ref s) => p.open(s, false),
+            X::Empty(ref s) => p.open(s, true),
             X::Text(t) => match t.decode() {
-                Ok(s) => text.push_str(&s),
-                Err(_) => text.push_str(&String::from_utf8_lossy(&t)),
+                Ok(s) => p.text.push_str(&s),
+                Err(_) => p.text.push_str(&String::from_utf8_lossy(&t)),
             },
-            X::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
-            X::GeneralRef(g) => {
-                if let Ok(Some(c)) = g.resolve_char_ref() {
-                    text.push(c);
-                } else {
-                    let r: &[u8] = &g;
-                    match r {
-                        b"amp" => text.push('&'),
-                        b"lt" => text.push('<'),
-                        b"gt" => text.push('>'),
-                        b"quot" => text.push('"'),
-                        b"apos" => text.push('\''),
-                        other => {
-                            text.push('&');
-                            text.push_str(&String::from_utf8_lossy(other));
-                            text.push(';');
-                        }
-                    }
-                }
-            }
-            X::End(_) => {
-                let Some(tag) = stack.pop() else { continue };
-                let depth = stack.len();
-                match section {
-                    Section::System if depth == 2 => {
-                        let t = text.trim();
-                        match tag {
-                            Tag::EventId => ev.event_id = t.parse().ok(),
-                            Tag::Version => ev.version = t.parse().ok(),
-                            Tag::Level => ev.level = t.parse().ok(),
-                            Tag::Task => ev.task = t.parse().ok(),
-                            Tag::Opcode => ev.opcode = t.parse().ok(),
-                            Tag::Keywords => ev.keywords = Some(t.to_string()),
-                            Tag::RecordId => ev.record_id = t.parse().ok(),
-                            Tag::Channel => ev.channel = Some(t.to_string()),
-                            Tag::Computer => ev.computer = Some(t.to_string()),
-                            _ => {}
-                        }
-                    }
-                    Section::EventData if depth == 2 => match tag {
-                        Tag::Binary => ev.binary = Some(text.trim().to_string()),
-                        _ => ev.data.push((data_name.take(), std::mem::take(&mut text))),
-                    },
-                    Section::UserData if depth >= 2 => {
-                        let name = user_path.pop().unwrap_or_default();
-                        if depth >= 3 && !text.trim().is_empty() {
-                            let mut path = user_path.join("/");
-                            if !path.is_empty() {
-                                path.push('/');
-                            }
-                            path.push_str(&name);
-                            ev.user_data.push((path, text.trim().to_string()));
-                        }
-                    }
-                    _ => {}
-                }
-                if depth <= 1 {
-                    section = Section::None;
-                }
-                text.clear();
-            }
+            X::CData(t) => p.text.push_str(&String::from_utf8_lossy(&t)),
+            X::GeneralRef(g) => p.reference(&g),
+            X::End(_) => p.close(),
             X::Eof => break,
             _ => {}
         }
     }
-    Ok(ev)
+    Ok(p.ev)
+}
+
+/// The state of reading one record's XML.
+#[derive(Default)]
+struct EventXml {
+    ev: Event,
+    /// The open elements; names are kept only below UserData (for the leaves' paths).
+    stack: Vec<Tag>,
+    user_path: Vec<String>,
+    section: Section,
+    /// Text of the element being read.
+    text: String,
+    /// `Name` of the `<Data>` being read.
+    data_name: Option<String>,
+}
+
+impl EventXml {
+    /// A start (or, `empty`, an empty) element.
+    fn open(&mut self, s: &BytesStart<'_>, empty: bool) {
+        let local = s.local_name();
+        let name = local.as_ref();
+        let depth = self.stack.len();
+        if depth == 1 {
+            self.section = match name {
+                b"System" => Section::System,
+                b"EventData" => Section::EventData,
+                b"UserData" => Section::UserData,
+                _ => Section::None,
+            };
+        }
+        self.text.clear();
+        let tag = match (depth, self.section) {
+            (2, Section::System) => system_tag(name),
+            (2, Section::EventData) if name == b"Data" => Tag::Data,
+            (2, Section::EventData) if name == b"Binary" => Tag::Binary,
+            _ => Tag::Other,
+        };
+        self.attributes(tag, s);
+        if empty {
+            if tag == Tag::Data {
+                self.ev.data.push((self.data_name.take(), String::new()));
+            }
+        } else {
+            if self.section == Section::UserData && depth >= 2 {
+                self.user_path
+                    .push(String::from_utf8_lossy(name).into_owned());
+            }
+            self.stack.push(tag);
+        }
+    }
+
+    /// The attributes read of the elements that have some.
+    fn attributes(&mut self, tag: Tag, s: &BytesStart<'_>) {
+        if !matches!(
+            tag,
+            Tag::Provider
+                | Tag::EventId
+                | Tag::TimeCreated
+                | Tag::Execution
+                | Tag::Security
+                | Tag::Data
+        ) {
+            return;
+        }
+        let ev = &mut self.ev;
+        for a in s.attributes().with_checks(false).flatten() {
+            match (tag, a.key.local_name().as_ref()) {
+                (Tag::Provider, b"Name") => ev.provider = Some(attr_value(&a)),
+                (Tag::Provider, b"Guid") => ev.provider_guid = Some(attr_value(&a)),
+                (Tag::Provider, b"EventSourceName") => ev.source_name = Some(attr_value(&a)),
+                (Tag::EventId, b"Qualifiers") => ev.qualifiers = attr_int(&a),
+                (Tag::TimeCreated, b"SystemTime") => ev.system_time = Some(attr_value(&a)),
+                (Tag::Execution, b"ProcessID") => ev.pid = attr_int(&a),
+                (Tag::Execution, b"ThreadID") => ev.tid = attr_int(&a),
+                (Tag::Security, b"UserID") => ev.user_sid = Some(attr_value(&a)),
+                (Tag::Data, b"Name") => self.data_name = Some(attr_value(&a)),
+                _ => {}
+            }
+        }
+    }
+
+    /// An entity or character reference in text: resolved, or kept as written.
+    fn reference(&mut self, g: &BytesRef<'_>) {
+        let text = &mut self.text;
+        if let Ok(Some(c)) = g.resolve_char_ref() {
+            text.push(c);
+            return;
+        }
+        let r: &[u8] = g;
+        match r {
+            b"amp" => text.push('&'),
+            b"lt" => text.push('<'),
+            b"gt" => text.push('>'),
+            b"quot" => text.push('"'),
+            b"apos" => text.push('\''),
+            other => {
+                text.push('&');
+                text.push_str(&String::from_utf8_lossy(other));
+                text.push(';');
+            }
+        }
+    }
+
+    /// An end element: keeps the text of the elements read.
+    fn close(&mut self) {
+        let Some(tag) = self.stack.pop() else { return };
+        let depth = self.stack.len();
+        match self.section {
+            Section::System if depth == 2 => self.system_text(tag),
+            Section::EventData if depth == 2 => match tag {
+                Tag::Binary => self.ev.binary = Some(self.text.trim().to_string()),
+                _ => self
+                    .ev
+                    .data
+                    .push((self.data_name.take(), std::mem::take(&mut self.text))),
+            },
+            Section::UserData if depth >= 2 => self.user_data_leaf(depth),
+            _ => {}
+        }
+        if depth <= 1 {
+            self.section = Section::None;
+        }
+        self.text.clear();
+    }
+
+    /// The text of a System element.
+    fn system_text(&mut self, tag: Tag) {
+        let (ev, t) = (&mut self.ev, self.text.trim());
+        match tag {
+            Tag::EventId => ev.event_id = t.parse().ok(),
+            Tag::Version => ev.version = t.parse().ok(),
+            Tag::Level => ev.level = t.parse().ok(),
+            Tag::Task => ev.task = t.parse().ok(),
+            Tag::Opcode => ev.opcode = t.parse().ok(),
+            Tag::Keywords => ev.keywords = Some(t.to_string()),
+            Tag::RecordId => ev.record_id = t.parse().ok(),
+            Tag::Channel => ev.channel = Some(t.to_string()),
+            Tag::Computer => ev.computer = Some(t.to_string()),
+            _ => {}
+        }
+    }
+
+    /// The end of an element below UserData (at `depth` once closed): a leaf with text
+    /// is kept under its path.
+    fn user_data_leaf(&mut self, depth: usize) {
+        let name = self.user_path.pop().unwrap_or_default();
+        if depth >= 3 && !self.text.trim().is_empty() {
+            let mut path = self.user_path.join("/");
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(&name);
+            self.ev.user_data.push((path, self.text.trim().to_string()));
+        }
+    }
 }
 
 #[cfg(test)]

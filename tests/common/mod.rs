@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: running `analyze`, reading tables back,
-//! building zip bundles, and finding the shared corpus.
+//! building zip bundles, listing files, a small PRNG, and finding the shared corpus.
 #![allow(dead_code)]
 
 use corvid::analyze::{self, BundleReport, Options};
@@ -150,9 +150,7 @@ pub fn write_tree(dir: &Path, members: &[(&str, &[u8])]) {
 
 /// Zips every file under `dir` (paths relative to it).
 pub fn zip_dir(dir: &Path) -> Vec<u8> {
-    let mut files = Vec::new();
-    collect(dir, &mut files);
-    files.sort();
+    let files = files_under(dir);
     let owned: Vec<(String, Vec<u8>)> = files
         .iter()
         .map(|p| {
@@ -172,13 +170,48 @@ pub fn zip_dir(dir: &Path) -> Vec<u8> {
     zip_bytes(&refs)
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else {
-            out.push(p);
+/// Every file under `dir` (recursively; links are followed), sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                collect(&p, out);
+            } else {
+                out.push(p);
+            }
         }
+    }
+    let mut files = Vec::new();
+    collect(dir, &mut files);
+    files.sort();
+    files
+}
+
+/// Small deterministic PRNG (xorshift64*), so randomized tests need no dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// An index below `len` (0 when `len` is 0).
+    pub fn index(&mut self, len: usize) -> usize {
+        self.below(len as u64) as usize
+    }
+
+    /// `f`'s value half of the time.
+    pub fn maybe<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        (self.below(2) == 0).then(|| f(self))
     }
 }

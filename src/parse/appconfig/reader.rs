@@ -279,6 +279,27 @@ impl Walker<'_> {
         ));
     }
 
+    /// `<remove>` (naming its item by attribute `key`) or `<clear/>` in a collection:
+    /// the edit, or `None` (and a warning naming `what`) for a `<remove>` without `key`.
+    fn removal<T>(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        name: &[u8],
+        what: &str,
+        key: &str,
+    ) -> Result<Option<CollOp<T>>, Error> {
+        if name == b"clear" {
+            return Ok(Some(CollOp::Clear));
+        }
+        let attrs = self.attrs(e, start)?;
+        let removed = self.value(&attrs, "remove", key);
+        if removed.is_none() {
+            self.warn_missing(&attrs, what, key);
+        }
+        Ok(removed.map(CollOp::Remove))
+    }
+
     /// End of document: resolves defaults and applies the copy budget.
     fn finish(mut self, end: u64) -> Result<Config, Error> {
         if !self.seen_apphost {

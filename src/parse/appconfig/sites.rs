@@ -53,6 +53,15 @@ fn non_blank(v: &Option<String>) -> Option<&str> {
     v.as_deref().filter(|s| !s.trim().is_empty())
 }
 
+/// What every site inherits: the `<siteDefaults>` resolved, and the server's default
+/// application pool.
+struct Inherited<'r> {
+    bindings: KeyedList<Binding>,
+    auto_start: Option<bool>,
+    log_directory: Option<String>,
+    server_pool: &'r str,
+}
+
 /// Resolves sites in document order. `budget` counts bindings copied from
 /// `<siteDefaults>` into sites; it returns `false` when exhausted.
 pub(crate) fn resolve(
@@ -60,15 +69,32 @@ pub(crate) fn resolve(
     warnings: &mut Warnings,
     mut budget: impl FnMut(u64) -> bool,
 ) -> Option<Vec<Site>> {
-    let mut default_bindings = KeyedList::default();
-    default_bindings.apply(raw.defaults.bindings, |b: Binding| {
+    let inherited = inherited(raw.defaults, &raw.app_defaults_pool, warnings);
+    let mut sites = KeyedList::default();
+    sites.apply(raw.ops, |dup: RawSite| {
         warnings.push(format!(
-            "siteDefaults: duplicate binding {} {} ignored",
-            quote(&b.protocol),
-            quote(&b.binding_information)
+            "duplicate site {} ignored (first definition kept)",
+            quote(&dup.name)
         ));
     });
-    let default_auto_start = raw.defaults.server_auto_start.as_deref().and_then(|v| {
+    let mut out = Vec::with_capacity(sites.len());
+    for rs in sites.into_values() {
+        out.push(resolve_site(rs, &inherited, warnings, &mut budget)?);
+    }
+    Some(out)
+}
+
+/// Resolves `<siteDefaults>` (and the server's `applicationDefaults` pool).
+fn inherited<'r>(
+    defaults: RawSite,
+    server_pool: &'r Option<String>,
+    warnings: &mut Warnings,
+) -> Inherited<'r> {
+    let mut bindings = KeyedList::default();
+    bindings.apply(defaults.bindings, |b: Binding| {
+        warnings.push(duplicate_binding("siteDefaults", &b));
+    });
+    let auto_start = defaults.server_auto_start.as_deref().and_then(|v| {
         parse_bool(v)
             .map_err(|e| {
                 warnings.push(format!(
@@ -78,86 +104,95 @@ pub(crate) fn resolve(
             })
             .ok()
     });
-    let server_pool = non_blank(&raw.app_defaults_pool).unwrap_or(DEFAULT_APP_POOL);
+    Inherited {
+        bindings,
+        auto_start,
+        log_directory: defaults.log_directory,
+        server_pool: non_blank(server_pool).unwrap_or(DEFAULT_APP_POOL),
+    }
+}
 
-    let mut sites = KeyedList::default();
-    sites.apply(raw.ops, |dup: RawSite| {
+fn duplicate_binding(who: &str, b: &Binding) -> String {
+    format!(
+        "{who}: duplicate binding {} {} ignored",
+        quote(&b.protocol),
+        quote(&b.binding_information)
+    )
+}
+
+/// One site: its own values over what it inherits. `None` when the budget is spent.
+fn resolve_site(
+    rs: RawSite,
+    inherited: &Inherited<'_>,
+    warnings: &mut Warnings,
+    budget: &mut impl FnMut(u64) -> bool,
+) -> Option<Site> {
+    let who = format!("site {}", quote(&rs.name));
+    let id = rs.id.as_deref().and_then(|v| match parse_u32(v) {
+        Ok(n) => Some(i64::from(n)),
+        Err(e) => {
+            warnings.push(format!("{who}: @id = {}: {e}; id unknown", quote(v)));
+            None
+        }
+    });
+    let server_auto_start = match rs.server_auto_start.as_deref().map(parse_bool) {
+        Some(Ok(b)) => Some(b),
+        Some(Err(e)) => {
+            warnings.push(format!(
+                "{who}: @serverAutoStart = {}: {e}; using inherited value",
+                quote(rs.server_auto_start.as_deref().unwrap_or_default())
+            ));
+            inherited.auto_start
+        }
+        None => inherited.auto_start,
+    };
+    if !budget(inherited.bindings.len() as u64) {
+        return None;
+    }
+    let mut bindings = inherited.bindings.clone();
+    bindings.apply(rs.bindings, |b: Binding| {
+        warnings.push(duplicate_binding(&who, &b));
+    });
+    let site_pool = non_blank(&rs.app_defaults_pool).unwrap_or(inherited.server_pool);
+    Some(Site {
+        id,
+        applications: applications(rs.apps, site_pool, &who, warnings),
+        name: rs.name,
+        bindings: bindings.into_values(),
+        server_auto_start,
+        log_directory: rs.log_directory.or_else(|| inherited.log_directory.clone()),
+    })
+}
+
+/// A site's applications, each with its pool (its own, else `site_pool`).
+fn applications(
+    ops: Vec<CollOp<RawApp>>,
+    site_pool: &str,
+    who: &str,
+    warnings: &mut Warnings,
+) -> Vec<Application> {
+    let mut apps = KeyedList::default();
+    apps.apply(ops, |a: RawApp| {
         warnings.push(format!(
-            "duplicate site {} ignored (first definition kept)",
-            quote(&dup.name)
+            "{who}: duplicate application {} ignored",
+            quote(&a.path)
         ));
     });
-
-    let mut out = Vec::with_capacity(sites.len());
-    for rs in sites.into_values() {
-        let who = format!("site {}", quote(&rs.name));
-        let id = rs.id.as_deref().and_then(|v| match parse_u32(v) {
-            Ok(n) => Some(i64::from(n)),
-            Err(e) => {
-                warnings.push(format!("{who}: @id = {}: {e}; id unknown", quote(v)));
-                None
-            }
-        });
-        let server_auto_start = match rs.server_auto_start.as_deref().map(parse_bool) {
-            Some(Ok(b)) => Some(b),
-            Some(Err(e)) => {
+    apps.into_values()
+        .into_iter()
+        .map(|a| {
+            if a.app_pool.as_deref().is_some_and(|p| p.trim().is_empty()) {
                 warnings.push(format!(
-                    "{who}: @serverAutoStart = {}: {e}; using inherited value",
-                    quote(rs.server_auto_start.as_deref().unwrap_or_default())
+                    "{who}: application {}: blank applicationPool; using {}",
+                    quote(&a.path),
+                    quote(site_pool)
                 ));
-                default_auto_start
             }
-            None => default_auto_start,
-        };
-        if !budget(default_bindings.len() as u64) {
-            return None;
-        }
-        let mut bindings = default_bindings.clone();
-        bindings.apply(rs.bindings, |b: Binding| {
-            warnings.push(format!(
-                "{who}: duplicate binding {} {} ignored",
-                quote(&b.protocol),
-                quote(&b.binding_information)
-            ));
-        });
-
-        let site_pool = non_blank(&rs.app_defaults_pool).unwrap_or(server_pool);
-        let mut apps = KeyedList::default();
-        apps.apply(rs.apps, |a: RawApp| {
-            warnings.push(format!(
-                "{who}: duplicate application {} ignored",
-                quote(&a.path)
-            ));
-        });
-        let applications = apps
-            .into_values()
-            .into_iter()
-            .map(|a| {
-                if a.app_pool.as_deref().is_some_and(|p| p.trim().is_empty()) {
-                    warnings.push(format!(
-                        "{who}: application {}: blank applicationPool; using {}",
-                        quote(&a.path),
-                        quote(site_pool)
-                    ));
-                }
-                Application {
-                    app_pool: non_blank(&a.app_pool).unwrap_or(site_pool).to_string(),
-                    physical_path: a.root_vdir.flatten(),
-                    path: a.path,
-                }
-            })
-            .collect();
-
-        out.push(Site {
-            id,
-            name: rs.name,
-            bindings: bindings.into_values(),
-            applications,
-            server_auto_start,
-            log_directory: rs
-                .log_directory
-                .or_else(|| raw.defaults.log_directory.clone()),
-        });
-    }
-    Some(out)
+            Application {
+                app_pool: non_blank(&a.app_pool).unwrap_or(site_pool).to_string(),
+                physical_path: a.root_vdir.flatten(),
+                path: a.path,
+            }
+        })
+        .collect()
 }

@@ -1,86 +1,87 @@
-//! W3C field names: the standard IIS and HTTP.sys fields corvid types, recognized
-//! case-insensitively; any other name is kept as a custom field.
+//! W3C field names: the standard IIS and HTTP.sys fields corvid types, with the header
+//! name each is written under (recognized case-insensitively, with a few aliases); any
+//! other name is kept as a custom field. A bound `#Fields:` line is a [`Layout`].
 
-/// A standard field corvid knows the meaning of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum Field {
-    Date,
-    Time,
-    CIp,
-    CPort,
-    SIp,
-    SPort,
-    CsVersion,
-    CsMethod,
-    CsUri,
-    StreamId,
-    StreamIdEx,
-    ScStatus,
-    SSiteId,
-    SReason,
-    SQueueName,
-    Transport,
-    FaultCode,
-    ExtendedFaultCode,
-    SSiteName,
-    SComputerName,
-    CsUriStem,
-    CsUriQuery,
-    CsUsername,
-    UserAgent,
-    Cookie,
-    Referer,
-    CsHost,
-    ScSubstatus,
-    ScWin32Status,
-    ScBytes,
-    CsBytes,
-    TimeTaken,
+/// Declares [`Field`] from one list of variants and header names, so that the enum,
+/// [`Field::ALL`] and [`Field::name`] cannot disagree: adding a variant adds it to all
+/// three (and grows [`FIELD_COUNT`]).
+macro_rules! fields {
+    ($($variant:ident => $name:literal,)*) => {
+        /// A standard field corvid knows the meaning of.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum Field {
+            $($variant,)*
+        }
+
+        impl Field {
+            /// Every field, in declaration order (`ALL[f as usize] == f`).
+            pub const ALL: &'static [Field] = &[$(Field::$variant,)*];
+
+            /// The name IIS and HTTP.sys write in `#Fields:` (and in their default
+            /// layouts).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Field::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+fields! {
+    Date => "date",
+    Time => "time",
+    CIp => "c-ip",
+    CPort => "c-port",
+    SIp => "s-ip",
+    SPort => "s-port",
+    CsVersion => "cs-version",
+    CsMethod => "cs-method",
+    CsUri => "cs-uri",
+    StreamId => "streamid",
+    StreamIdEx => "streamid_ex",
+    ScStatus => "sc-status",
+    SSiteId => "s-siteid",
+    SReason => "s-reason",
+    SQueueName => "s-queuename",
+    Transport => "transport",
+    FaultCode => "fault-code",
+    ExtendedFaultCode => "extended-fault-code",
+    SSiteName => "s-sitename",
+    SComputerName => "s-computername",
+    CsUriStem => "cs-uri-stem",
+    CsUriQuery => "cs-uri-query",
+    CsUsername => "cs-username",
+    UserAgent => "cs(User-Agent)",
+    Cookie => "cs(Cookie)",
+    Referer => "cs(Referer)",
+    CsHost => "cs-host",
+    ScSubstatus => "sc-substatus",
+    ScWin32Status => "sc-win32-status",
+    ScBytes => "sc-bytes",
+    CsBytes => "cs-bytes",
+    TimeTaken => "time-taken",
 }
 
 /// Number of [`Field`] variants (for lookup tables).
-pub const FIELD_COUNT: usize = Field::TimeTaken as usize + 1;
+pub const FIELD_COUNT: usize = Field::ALL.len();
+
+/// Other spellings of a field's name seen in the wild.
+const ALIASES: &[(&str, Field)] = &[
+    ("streamid-ex", Field::StreamIdEx),
+    ("cs(referrer)", Field::Referer),
+    ("cs(host)", Field::CsHost),
+];
 
 impl Field {
-    /// Recognizes a `#Fields:` name.
+    /// Recognizes a `#Fields:` name (case-insensitive).
     pub fn from_name(name: &str) -> Option<Field> {
-        let lower = name.to_ascii_lowercase();
-        Some(match lower.as_str() {
-            "date" => Field::Date,
-            "time" => Field::Time,
-            "c-ip" => Field::CIp,
-            "c-port" => Field::CPort,
-            "s-ip" => Field::SIp,
-            "s-port" => Field::SPort,
-            "cs-version" => Field::CsVersion,
-            "cs-method" => Field::CsMethod,
-            "cs-uri" => Field::CsUri,
-            "streamid" => Field::StreamId,
-            "streamid_ex" | "streamid-ex" => Field::StreamIdEx,
-            "sc-status" => Field::ScStatus,
-            "s-siteid" => Field::SSiteId,
-            "s-reason" => Field::SReason,
-            "s-queuename" => Field::SQueueName,
-            "transport" => Field::Transport,
-            "fault-code" => Field::FaultCode,
-            "extended-fault-code" => Field::ExtendedFaultCode,
-            "s-sitename" => Field::SSiteName,
-            "s-computername" => Field::SComputerName,
-            "cs-uri-stem" => Field::CsUriStem,
-            "cs-uri-query" => Field::CsUriQuery,
-            "cs-username" => Field::CsUsername,
-            "cs(user-agent)" => Field::UserAgent,
-            "cs(cookie)" => Field::Cookie,
-            "cs(referer)" | "cs(referrer)" => Field::Referer,
-            "cs-host" | "cs(host)" => Field::CsHost,
-            "sc-substatus" => Field::ScSubstatus,
-            "sc-win32-status" => Field::ScWin32Status,
-            "sc-bytes" => Field::ScBytes,
-            "cs-bytes" => Field::CsBytes,
-            "time-taken" => Field::TimeTaken,
-            _ => return None,
-        })
+        let named = Field::ALL
+            .iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name));
+        let aliased = || ALIASES.iter().find(|(a, _)| a.eq_ignore_ascii_case(name));
+        named.copied().or_else(|| aliased().map(|&(_, f)| f))
     }
 }
 
@@ -142,9 +143,15 @@ impl Layout {
         }
     }
 
-    /// Binds names given as a static list.
-    pub fn from_static(names: &[&str], inferred: bool) -> Layout {
-        Layout::new(names.iter().map(|s| s.to_string()).collect(), 0, inferred)
+    /// An inferred layout: the default `fields` of a header-less log, then `trailing`
+    /// custom fields named `x-unnamed-1`, `x-unnamed-2`...
+    pub fn inferred(fields: &[Field], trailing: usize) -> Layout {
+        let names = fields
+            .iter()
+            .map(|f| f.name().to_string())
+            .chain((1..=trailing).map(|k| format!("x-unnamed-{k}")))
+            .collect();
+        Layout::new(names, 0, true)
     }
 
     /// Position of a known field.
@@ -166,5 +173,24 @@ impl Layout {
     /// Whether the layout has no field.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_is_in_declaration_order_and_names_round_trip() {
+        assert_eq!(FIELD_COUNT, Field::ALL.len());
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i);
+            assert_eq!(Field::from_name(f.name()), Some(*f));
+            assert_eq!(Field::from_name(&f.name().to_ascii_uppercase()), Some(*f));
+        }
+        assert_eq!(Field::from_name("Streamid-Ex"), Some(Field::StreamIdEx));
+        assert_eq!(Field::from_name("cs(Referrer)"), Some(Field::Referer));
+        assert_eq!(Field::from_name("cs(Host)"), Some(Field::CsHost));
+        assert_eq!(Field::from_name("x-forwarded-for"), None);
     }
 }

@@ -2,213 +2,213 @@
 //! HTTP.sys write (domain.md §1.3, §2.3), chosen by the number of values on the line and
 //! checked against the values' shape (dates, numbers, reason phrases).
 
-use super::fields::Layout;
+use super::fields::{Field, Layout};
 use crate::domain::httpsys;
 use crate::time::{parse_date, parse_time_of_day};
 
-const HTTPERR_12: &[&str] = &[
-    "date",
-    "time",
-    "c-ip",
-    "c-port",
-    "s-ip",
-    "s-port",
-    "cs-version",
-    "cs-method",
-    "cs-uri",
-    "sc-status",
-    "s-siteid",
-    "s-reason",
+const HTTPERR_12: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::CIp,
+    Field::CPort,
+    Field::SIp,
+    Field::SPort,
+    Field::CsVersion,
+    Field::CsMethod,
+    Field::CsUri,
+    Field::ScStatus,
+    Field::SSiteId,
+    Field::SReason,
 ];
-const HTTPERR_A: &[&str] = &[
-    "date",
-    "time",
-    "c-ip",
-    "c-port",
-    "s-ip",
-    "s-port",
-    "cs-version",
-    "cs-method",
-    "cs-uri",
-    "sc-status",
-    "s-siteid",
-    "s-reason",
-    "s-queuename",
+const HTTPERR_A: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::CIp,
+    Field::CPort,
+    Field::SIp,
+    Field::SPort,
+    Field::CsVersion,
+    Field::CsMethod,
+    Field::CsUri,
+    Field::ScStatus,
+    Field::SSiteId,
+    Field::SReason,
+    Field::SQueueName,
 ];
-const HTTPERR_B: &[&str] = &[
-    "date",
-    "time",
-    "c-ip",
-    "c-port",
-    "s-ip",
-    "s-port",
-    "cs-version",
-    "cs-method",
-    "cs-uri",
-    "streamid",
-    "sc-status",
-    "s-siteid",
-    "s-reason",
-    "s-queuename",
+const HTTPERR_B: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::CIp,
+    Field::CPort,
+    Field::SIp,
+    Field::SPort,
+    Field::CsVersion,
+    Field::CsMethod,
+    Field::CsUri,
+    Field::StreamId,
+    Field::ScStatus,
+    Field::SSiteId,
+    Field::SReason,
+    Field::SQueueName,
 ];
-const HTTPERR_C: &[&str] = &[
-    "date",
-    "time",
-    "c-ip",
-    "c-port",
-    "s-ip",
-    "s-port",
-    "cs-version",
-    "cs-method",
-    "cs-uri",
-    "streamid",
-    "streamid_ex",
-    "sc-status",
-    "s-siteid",
-    "s-reason",
-    "s-queuename",
-    "transport",
+const HTTPERR_C: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::CIp,
+    Field::CPort,
+    Field::SIp,
+    Field::SPort,
+    Field::CsVersion,
+    Field::CsMethod,
+    Field::CsUri,
+    Field::StreamId,
+    Field::StreamIdEx,
+    Field::ScStatus,
+    Field::SSiteId,
+    Field::SReason,
+    Field::SQueueName,
+    Field::Transport,
 ];
-const HTTPERR_D: &[&str] = &[
-    "date",
-    "time",
-    "c-ip",
-    "c-port",
-    "s-ip",
-    "s-port",
-    "cs-version",
-    "cs-method",
-    "cs-uri",
-    "streamid",
-    "streamid_ex",
-    "sc-status",
-    "s-siteid",
-    "s-reason",
-    "s-queuename",
-    "transport",
-    "fault-code",
-    "extended-fault-code",
+const HTTPERR_D: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::CIp,
+    Field::CPort,
+    Field::SIp,
+    Field::SPort,
+    Field::CsVersion,
+    Field::CsMethod,
+    Field::CsUri,
+    Field::StreamId,
+    Field::StreamIdEx,
+    Field::ScStatus,
+    Field::SSiteId,
+    Field::SReason,
+    Field::SQueueName,
+    Field::Transport,
+    Field::FaultCode,
+    Field::ExtendedFaultCode,
 ];
 
 /// HTTP.sys layouts, newest last.
-const HTTPERR_LAYOUTS: &[&[&str]] = &[HTTPERR_12, HTTPERR_A, HTTPERR_B, HTTPERR_C, HTTPERR_D];
+const HTTPERR_LAYOUTS: &[&[Field]] = &[HTTPERR_12, HTTPERR_A, HTTPERR_B, HTTPERR_C, HTTPERR_D];
 
-const ACCESS_14: &[&str] = &[
-    "date",
-    "time",
-    "s-ip",
-    "cs-method",
-    "cs-uri-stem",
-    "cs-uri-query",
-    "s-port",
-    "cs-username",
-    "c-ip",
-    "cs(User-Agent)",
-    "sc-status",
-    "sc-substatus",
-    "sc-win32-status",
-    "time-taken",
+const ACCESS_14: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::SIp,
+    Field::CsMethod,
+    Field::CsUriStem,
+    Field::CsUriQuery,
+    Field::SPort,
+    Field::CsUsername,
+    Field::CIp,
+    Field::UserAgent,
+    Field::ScStatus,
+    Field::ScSubstatus,
+    Field::ScWin32Status,
+    Field::TimeTaken,
 ];
-const ACCESS_15: &[&str] = &[
-    "date",
-    "time",
-    "s-ip",
-    "cs-method",
-    "cs-uri-stem",
-    "cs-uri-query",
-    "s-port",
-    "cs-username",
-    "c-ip",
-    "cs(User-Agent)",
-    "cs(Referer)",
-    "sc-status",
-    "sc-substatus",
-    "sc-win32-status",
-    "time-taken",
+const ACCESS_15: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::SIp,
+    Field::CsMethod,
+    Field::CsUriStem,
+    Field::CsUriQuery,
+    Field::SPort,
+    Field::CsUsername,
+    Field::CIp,
+    Field::UserAgent,
+    Field::Referer,
+    Field::ScStatus,
+    Field::ScSubstatus,
+    Field::ScWin32Status,
+    Field::TimeTaken,
 ];
-const ACCESS_16_HOST: &[&str] = &[
-    "date",
-    "time",
-    "s-ip",
-    "cs-method",
-    "cs-uri-stem",
-    "cs-uri-query",
-    "s-port",
-    "cs-username",
-    "c-ip",
-    "cs(User-Agent)",
-    "cs(Referer)",
-    "cs-host",
-    "sc-status",
-    "sc-substatus",
-    "sc-win32-status",
-    "time-taken",
+const ACCESS_16_HOST: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::SIp,
+    Field::CsMethod,
+    Field::CsUriStem,
+    Field::CsUriQuery,
+    Field::SPort,
+    Field::CsUsername,
+    Field::CIp,
+    Field::UserAgent,
+    Field::Referer,
+    Field::CsHost,
+    Field::ScStatus,
+    Field::ScSubstatus,
+    Field::ScWin32Status,
+    Field::TimeTaken,
 ];
-const ACCESS_16_COMPUTER: &[&str] = &[
-    "date",
-    "time",
-    "s-computername",
-    "s-ip",
-    "cs-method",
-    "cs-uri-stem",
-    "cs-uri-query",
-    "s-port",
-    "cs-username",
-    "c-ip",
-    "cs(User-Agent)",
-    "cs(Referer)",
-    "sc-status",
-    "sc-substatus",
-    "sc-win32-status",
-    "time-taken",
+const ACCESS_16_COMPUTER: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::SComputerName,
+    Field::SIp,
+    Field::CsMethod,
+    Field::CsUriStem,
+    Field::CsUriQuery,
+    Field::SPort,
+    Field::CsUsername,
+    Field::CIp,
+    Field::UserAgent,
+    Field::Referer,
+    Field::ScStatus,
+    Field::ScSubstatus,
+    Field::ScWin32Status,
+    Field::TimeTaken,
 ];
-const ACCESS_18_COOKIE_BYTES: &[&str] = &[
-    "date",
-    "time",
-    "s-ip",
-    "cs-method",
-    "cs-uri-stem",
-    "cs-uri-query",
-    "s-port",
-    "cs-username",
-    "c-ip",
-    "cs(User-Agent)",
-    "cs(Cookie)",
-    "cs(Referer)",
-    "sc-status",
-    "sc-substatus",
-    "sc-win32-status",
-    "sc-bytes",
-    "cs-bytes",
-    "time-taken",
+const ACCESS_18_COOKIE_BYTES: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::SIp,
+    Field::CsMethod,
+    Field::CsUriStem,
+    Field::CsUriQuery,
+    Field::SPort,
+    Field::CsUsername,
+    Field::CIp,
+    Field::UserAgent,
+    Field::Cookie,
+    Field::Referer,
+    Field::ScStatus,
+    Field::ScSubstatus,
+    Field::ScWin32Status,
+    Field::ScBytes,
+    Field::CsBytes,
+    Field::TimeTaken,
 ];
-const ACCESS_22: &[&str] = &[
-    "date",
-    "time",
-    "s-sitename",
-    "s-computername",
-    "s-ip",
-    "cs-method",
-    "cs-uri-stem",
-    "cs-uri-query",
-    "s-port",
-    "cs-username",
-    "c-ip",
-    "cs-version",
-    "cs(User-Agent)",
-    "cs(Cookie)",
-    "cs(Referer)",
-    "cs-host",
-    "sc-status",
-    "sc-substatus",
-    "sc-win32-status",
-    "sc-bytes",
-    "cs-bytes",
-    "time-taken",
+const ACCESS_22: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::SSiteName,
+    Field::SComputerName,
+    Field::SIp,
+    Field::CsMethod,
+    Field::CsUriStem,
+    Field::CsUriQuery,
+    Field::SPort,
+    Field::CsUsername,
+    Field::CIp,
+    Field::CsVersion,
+    Field::UserAgent,
+    Field::Cookie,
+    Field::Referer,
+    Field::CsHost,
+    Field::ScStatus,
+    Field::ScSubstatus,
+    Field::ScWin32Status,
+    Field::ScBytes,
+    Field::CsBytes,
+    Field::TimeTaken,
 ];
 
 /// IIS access layouts, tried in order.
-const ACCESS_LAYOUTS: &[&[&str]] = &[
+const ACCESS_LAYOUTS: &[&[Field]] = &[
     ACCESS_14,
     ACCESS_15,
     ACCESS_16_HOST,
@@ -234,25 +234,25 @@ fn date_time_ok(values: &[&str]) -> bool {
         && parse_time_of_day(values[1].as_bytes()).is_some()
 }
 
-/// Whether `values` fit the named layout's typed positions.
-fn fits(names: &[&str], values: &[&str]) -> bool {
+/// Whether `values` fit the layout's typed positions.
+fn fits(fields: &[Field], values: &[&str]) -> bool {
     if !date_time_ok(values) {
         return false;
     }
-    names.iter().zip(values).all(|(n, v)| match *n {
-        "sc-status" | "sc-substatus" | "sc-win32-status" | "time-taken" | "sc-bytes"
-        | "cs-bytes" | "s-port" | "c-port" | "s-siteid" | "streamid" => num_or_dash(v),
-        "s-reason" => httpsys::is_known(v),
+    fields.iter().zip(values).all(|(f, v)| match f {
+        Field::ScStatus
+        | Field::ScSubstatus
+        | Field::ScWin32Status
+        | Field::TimeTaken
+        | Field::ScBytes
+        | Field::CsBytes
+        | Field::SPort
+        | Field::CPort
+        | Field::SSiteId
+        | Field::StreamId => num_or_dash(v),
+        Field::SReason => httpsys::is_known(v),
         _ => true,
     })
-}
-
-fn with_trailing(names: &[&str], extra: usize) -> Layout {
-    let mut all: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-    for k in 1..=extra {
-        all.push(format!("x-unnamed-{k}"));
-    }
-    Layout::new(all, 0, true)
 }
 
 /// The HTTP.sys layout a header-less line fits, if any.
@@ -261,7 +261,7 @@ pub fn httperr_layout_for(values: &[&str]) -> Option<Layout> {
         .iter()
         .rev()
         .find(|l| l.len() == values.len() && fits(l, values))
-        .map(|l| Layout::from_static(l, true))
+        .map(|l| Layout::inferred(l, 0))
 }
 
 /// The IIS access layout a header-less line fits, if any (a default layout, possibly
@@ -270,7 +270,7 @@ pub fn access_layout_for(values: &[&str]) -> Option<Layout> {
     for extra in 0..=MAX_TRAILING {
         for l in ACCESS_LAYOUTS {
             if l.len() + extra == values.len() && fits(l, &values[..l.len()]) {
-                return Some(with_trailing(l, extra));
+                return Some(Layout::inferred(l, extra));
             }
         }
     }

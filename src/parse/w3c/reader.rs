@@ -130,129 +130,171 @@ pub fn read_w3c(
     infer: &dyn Fn(&[&str]) -> Option<Layout>,
     sink: &mut dyn W3cSink,
 ) -> W3cStats {
-    let mut st = W3cStats::default();
     let mut lines = LineReader::new(input, max_line);
-    let mut layout: Option<Layout> = None;
-    let mut inferred: Option<Layout>;
-    let mut day_hint: Option<i64> = None;
-    let mut spans: Vec<(u32, u32)> = Vec::with_capacity(32);
-    let mut scratch = String::new();
-    loop {
-        if sink.stopped() {
-            break;
-        }
+    let mut r = LineLoop {
+        st: W3cStats::default(),
+        layout: None,
+        day_hint: None,
+        spans: Vec::with_capacity(32),
+        scratch: String::new(),
+    };
+    while !sink.stopped() {
         let line = match lines.next_line() {
             Ok(Some(l)) => l,
             Ok(None) => break,
             Err(e) => {
-                st.read_error = Some(format!("read error after line {}: {e}", st.lines));
+                r.st.read_error = Some(format!("read error after line {}: {e}", r.st.lines));
                 break;
             }
         };
-        st.lines += 1;
-        let (bytes, no, offset) = match line {
+        r.st.lines += 1;
+        match line {
             Line::TooLong {
                 head,
                 len,
                 no,
                 offset,
             } => {
-                st.error_lines += 1;
-                sink.error(ErrorReport {
-                    line: Some(no),
-                    record: None,
-                    offset: Some(offset),
-                    reason: format!("line of {len} bytes is longer than the limit of {max_line} bytes (raise with --max-line)"),
-                    raw: text::lossy(head).0.into_owned(),
-                });
-                continue;
+                let reason = format!("line of {len} bytes is longer than the limit of {max_line} bytes (raise with --max-line)");
+                let raw = text::lossy(head).0.into_owned();
+                r.reject(sink, no, offset, reason, raw);
             }
-            Line::Text { bytes, no, offset } => (bytes, no, offset),
-        };
+            Line::Text { bytes, no, offset } => r.text_line(bytes, no, offset, infer, sink),
+        }
+    }
+    r.st
+}
+
+/// The state of the line loop over one file.
+struct LineLoop {
+    st: W3cStats,
+    /// The layout of the last `#Fields:` directive.
+    layout: Option<Layout>,
+    /// Day number from the last `#Date:` directive.
+    day_hint: Option<i64>,
+    /// Where the values of the current line are.
+    spans: Vec<(u32, u32)>,
+    /// The current line's values unquoted, when they had to be.
+    scratch: String,
+}
+
+impl LineLoop {
+    /// A line that is not a row: counted as an error line and passed to the sink.
+    fn reject(
+        &mut self,
+        sink: &mut dyn W3cSink,
+        no: u64,
+        offset: u64,
+        reason: String,
+        raw: String,
+    ) {
+        self.st.error_lines += 1;
+        sink.error(ErrorReport {
+            line: Some(no),
+            record: None,
+            offset: Some(offset),
+            reason,
+            raw,
+        });
+    }
+
+    /// A line within the length limit: blank, a directive, or data.
+    fn text_line(
+        &mut self,
+        bytes: &[u8],
+        no: u64,
+        offset: u64,
+        infer: &dyn Fn(&[&str]) -> Option<Layout>,
+        sink: &mut dyn W3cSink,
+    ) {
         let (decoded, lossy) = text::lossy(bytes);
         let t = decoded.trim_end_matches([' ', '\t']);
         if t.is_empty() {
-            st.blank_lines += 1;
-            continue;
+            self.st.blank_lines += 1;
+        } else if let Some(d) = t.strip_prefix('#') {
+            self.directive(d, no);
+        } else {
+            self.data_line(t, no, offset, lossy, infer, sink);
+            self.scratch.clear();
         }
-        if let Some(d) = t.strip_prefix('#') {
-            st.directive_lines += 1;
-            let (name, value) = d.split_once(':').unwrap_or((d, ""));
-            let value = value.trim();
-            match name.trim().to_ascii_lowercase().as_str() {
-                "fields" => {
-                    let names: Vec<String> = value.split_whitespace().map(str::to_string).collect();
-                    layout = Some(Layout::new(names, no, false));
-                }
-                "date" | "start-date" => {
-                    if let Some(t) = parse_date_time(value) {
-                        day_hint = Some(t.div_euclid(MICROS_PER_DAY));
-                    }
-                }
-                "software" if st.software.is_none() => {
-                    st.software = Some(value.to_string());
-                }
-                _ => {}
+    }
+
+    /// A `#` directive (without the `#`): `#Fields:` binds a new layout, `#Date:` gives
+    /// the day of rows without a date, the first `#Software:` is kept.
+    fn directive(&mut self, d: &str, no: u64) {
+        self.st.directive_lines += 1;
+        let (name, value) = d.split_once(':').unwrap_or((d, ""));
+        let value = value.trim();
+        match name.trim().to_ascii_lowercase().as_str() {
+            "fields" => {
+                let names: Vec<String> = value.split_whitespace().map(str::to_string).collect();
+                self.layout = Some(Layout::new(names, no, false));
             }
-            continue;
+            "date" | "start-date" => {
+                if let Some(t) = parse_date_time(value) {
+                    self.day_hint = Some(t.div_euclid(MICROS_PER_DAY));
+                }
+            }
+            "software" if self.st.software.is_none() => {
+                self.st.software = Some(value.to_string());
+            }
+            _ => {}
         }
-        // A data line.
-        split_fields(t, &mut spans);
-        let mut text_ref: &str = t;
-        let bound: Option<&Layout> = match &layout {
-            Some(l) => Some(l),
+    }
+
+    /// A data line: bound to the current layout (or one inferred from its values),
+    /// then handed to the sink as a row.
+    fn data_line(
+        &mut self,
+        t: &str,
+        no: u64,
+        offset: u64,
+        lossy: bool,
+        infer: &dyn Fn(&[&str]) -> Option<Layout>,
+        sink: &mut dyn W3cSink,
+    ) {
+        split_fields(t, &mut self.spans);
+        let inferred;
+        let bound = match &self.layout {
+            Some(l) => l,
             None => {
-                let values: Vec<&str> = spans
+                let values: Vec<&str> = self
+                    .spans
                     .iter()
                     .map(|&(s, e)| &t[s as usize..e as usize])
                     .collect();
                 inferred = infer(&values);
-                inferred.as_ref()
+                match &inferred {
+                    Some(l) => l,
+                    None => {
+                        let reason = format!("no #Fields header, and the line's {} values fit no known IIS or HTTP.sys layout", self.spans.len());
+                        let raw = text::truncate(t, 4096).to_string();
+                        return self.reject(sink, no, offset, reason, raw);
+                    }
+                }
             }
         };
-        let Some(bound) = bound else {
-            st.error_lines += 1;
-            sink.error(ErrorReport {
-                line: Some(no),
-                record: None,
-                offset: Some(offset),
-                reason: format!("no #Fields header, and the line's {} values fit no known IIS or HTTP.sys layout", spans.len()),
-                raw: text::truncate(t, 4096).to_string(),
-            });
-            continue;
-        };
-        if spans.len() != bound.len() && !refit(t, bound.len(), &mut spans, &mut scratch) {
-            st.error_lines += 1;
-            let what = if bound.inferred {
-                "the inferred header-less layout".to_string()
-            } else {
-                format!("the #Fields header at line {}", bound.header_line)
-            };
-            sink.error(ErrorReport {
-                line: Some(no),
-                record: None,
-                offset: Some(offset),
-                reason: format!(
-                    "{} values but {what} declares {}",
-                    count_values(t),
-                    bound.len()
-                ),
-                raw: text::truncate(t, 4096).to_string(),
-            });
-            continue;
-        }
-        if !scratch.is_empty() {
-            text_ref = &scratch;
+        if self.spans.len() != bound.len()
+            && !refit(t, bound.len(), &mut self.spans, &mut self.scratch)
+        {
+            let reason = mismatch(t, bound);
+            let raw = text::truncate(t, 4096).to_string();
+            return self.reject(sink, no, offset, reason, raw);
         }
         let row = Row {
             line: no,
             offset,
-            text: text_ref,
-            spans: &spans,
+            text: if self.scratch.is_empty() {
+                t
+            } else {
+                &self.scratch
+            },
+            spans: &self.spans,
             layout: bound,
-            day_hint,
+            day_hint: self.day_hint,
             lossy,
         };
+        let st = &mut self.st;
         if st.computer.is_none() {
             if let Some(c) = row.get(Field::SComputerName) {
                 st.computer = Some(c.to_string());
@@ -267,19 +309,25 @@ pub fn read_w3c(
                 }
             }
             Err(reason) => {
-                st.error_lines += 1;
-                sink.error(ErrorReport {
-                    line: Some(no),
-                    record: None,
-                    offset: Some(offset),
-                    reason,
-                    raw: text::truncate(t, 4096).to_string(),
-                });
+                let raw = text::truncate(t, 4096).to_string();
+                self.reject(sink, no, offset, reason, raw);
             }
         }
-        scratch.clear();
     }
-    st
+}
+
+/// Why a line's values do not fit its layout.
+fn mismatch(t: &str, bound: &Layout) -> String {
+    let what = if bound.inferred {
+        "the inferred header-less layout".to_string()
+    } else {
+        format!("the #Fields header at line {}", bound.header_line)
+    };
+    format!(
+        "{} values but {what} declares {}",
+        count_values(t),
+        bound.len()
+    )
 }
 
 fn count_values(t: &str) -> usize {

@@ -1,5 +1,5 @@
-//! Handlers for `<applicationPools>` elements: `<add>`, the attribute-carrying pool
-//! children, and `<schedule>` entries.
+//! Handlers for `<applicationPools>` elements: the children of `<applicationPools>`,
+//! of a pool and of its parts, `<add>`, and `<schedule>` entries.
 
 use quick_xml::events::BytesStart;
 
@@ -10,8 +10,103 @@ use crate::parse::appconfig::pools::{self, PoolSub, RawPool};
 use crate::parse::appconfig::values::quote;
 
 impl Walker<'_> {
+    /// A child of `<applicationPools>`.
+    pub(super) fn in_app_pools(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        name: &[u8],
+    ) -> Result<Ctx, Error> {
+        Ok(match name {
+            b"add" => self.pool_add(e, start)?,
+            b"applicationPoolDefaults" => {
+                let attrs = self.attrs(e, start)?;
+                self.pool_attrs(&attrs, PoolSub::Root, true);
+                Ctx::Pool { defaults: true }
+            }
+            b"remove" | b"clear" => {
+                let edit = self.removal(e, start, name, "applicationPools/remove", "name")?;
+                self.pools.ops.extend(edit);
+                Ctx::Skip
+            }
+            _ => Ctx::Skip,
+        })
+    }
+
+    /// A child of a pool (`<add>` or `<applicationPoolDefaults>`): the parts that carry
+    /// attributes.
+    pub(super) fn in_pool(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        name: &[u8],
+        defaults: bool,
+    ) -> Result<Ctx, Error> {
+        let sub = match name {
+            b"processModel" => PoolSub::ProcessModel,
+            b"recycling" => PoolSub::Recycling,
+            b"failure" => PoolSub::Failure,
+            _ => return Ok(Ctx::Skip),
+        };
+        self.pool_part(e, start, sub, defaults)
+    }
+
+    /// A child of a pool part: `<recycling><periodicRestart>`, and its `<schedule>`.
+    pub(super) fn in_pool_part(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        name: &[u8],
+        sub: PoolSub,
+        defaults: bool,
+    ) -> Result<Ctx, Error> {
+        match (sub, name) {
+            (PoolSub::Recycling, b"periodicRestart") => {
+                self.pool_part(e, start, PoolSub::PeriodicRestart, defaults)
+            }
+            (PoolSub::PeriodicRestart, b"schedule") => Ok(Ctx::Schedule { defaults }),
+            _ => Ok(Ctx::Skip),
+        }
+    }
+
+    /// A part of a pool that carries attributes (`sub`).
+    fn pool_part(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        sub: PoolSub,
+        defaults: bool,
+    ) -> Result<Ctx, Error> {
+        let attrs = self.attrs(e, start)?;
+        self.pool_attrs(&attrs, sub, defaults);
+        Ok(Ctx::PoolPart { sub, defaults })
+    }
+
+    /// A child of `<schedule>`: `add`, `remove` or `clear` edits the restart times.
+    pub(super) fn in_schedule(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        name: &[u8],
+        defaults: bool,
+    ) -> Result<Ctx, Error> {
+        if !matches!(name, b"add" | b"remove" | b"clear") {
+            return Ok(Ctx::Skip);
+        }
+        let op = self.schedule_op(e, start, name)?;
+        let target = if defaults {
+            Some(&mut self.pools.defaults)
+        } else {
+            self.cur_pool.as_mut()
+        };
+        if let (Some(op), Some(t)) = (op, target) {
+            t.schedule.push(op);
+        }
+        Ok(Ctx::Skip)
+    }
+
     /// `<applicationPools><add>`.
-    pub(super) fn pool_add(&mut self, e: &BytesStart<'_>, start: u64) -> Result<Ctx, Error> {
+    fn pool_add(&mut self, e: &BytesStart<'_>, start: u64) -> Result<Ctx, Error> {
         let attrs = self.attrs(e, start)?;
         let Some(name) = self.value(&attrs, "add", "name") else {
             self.warn_missing(&attrs, "applicationPools/add", "name");
@@ -26,7 +121,7 @@ impl Walker<'_> {
     }
 
     /// Records the attributes the model holds for `sub` of the current pool/defaults.
-    pub(super) fn pool_attrs(&mut self, attrs: &Attrs<'_>, sub: PoolSub, defaults: bool) {
+    fn pool_attrs(&mut self, attrs: &Attrs<'_>, sub: PoolSub, defaults: bool) {
         let mut found = Vec::new();
         for a in &attrs.list {
             if let Some(known) = pools::known_attr(sub, a.key.as_ref()) {
@@ -45,7 +140,7 @@ impl Walker<'_> {
     }
 
     /// `<schedule>` child: `add` / `remove` with `value`, or `clear`.
-    pub(super) fn schedule_op(
+    fn schedule_op(
         &mut self,
         e: &BytesStart<'_>,
         start: u64,
@@ -76,7 +171,7 @@ impl Walker<'_> {
         })
     }
 
-    pub(super) fn cur_pool_label(&self) -> String {
+    fn cur_pool_label(&self) -> String {
         match &self.cur_pool {
             Some(p) => format!("app pool {}", quote(&p.name)),
             None => "applicationPoolDefaults".to_string(),

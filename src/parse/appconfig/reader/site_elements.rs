@@ -1,5 +1,6 @@
-//! Handlers for `<sites>` elements: `<site>`, `<application>`, `<virtualDirectory>` and
-//! binding edits.
+//! Handlers for `<sites>` elements: the children of `<sites>`, of a site, of its
+//! `<bindings>` and of an `<application>`; `<site>`, `<application>`,
+//! `<virtualDirectory>` and binding edits.
 
 use quick_xml::events::BytesStart;
 
@@ -11,7 +12,115 @@ use crate::parse::appconfig::sites::{binding_key, RawApp, RawSite};
 use crate::parse::appconfig::values::quote;
 
 impl Walker<'_> {
-    pub(super) fn site_target(&mut self, defaults: bool) -> Option<&mut RawSite> {
+    /// A child of `<sites>`.
+    pub(super) fn in_sites(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        name: &[u8],
+    ) -> Result<Ctx, Error> {
+        Ok(match name {
+            b"site" => self.site(e, start)?,
+            b"siteDefaults" => {
+                let attrs = self.attrs(e, start)?;
+                if let Some(v) = self.value(&attrs, "siteDefaults", "serverAutoStart") {
+                    self.sites.defaults.server_auto_start = Some(v);
+                }
+                Ctx::Site { defaults: true }
+            }
+            b"applicationDefaults" => {
+                let attrs = self.attrs(e, start)?;
+                if let Some(v) = self.value(&attrs, "applicationDefaults", "applicationPool") {
+                    self.sites.app_defaults_pool = Some(v);
+                }
+                Ctx::Skip
+            }
+            b"remove" | b"clear" => {
+                let edit = self.removal(e, start, name, "sites/remove", "name")?;
+                self.sites.ops.extend(edit);
+                Ctx::Skip
+            }
+            _ => Ctx::Skip,
+        })
+    }
+
+    /// A child of `<site>` or (`defaults`) `<siteDefaults>`.
+    pub(super) fn in_site(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        name: &[u8],
+        defaults: bool,
+    ) -> Result<Ctx, Error> {
+        match name {
+            b"bindings" => Ok(Ctx::Bindings { defaults }),
+            b"logFile" => {
+                let attrs = self.attrs(e, start)?;
+                let dir = self.value(&attrs, "logFile", "directory");
+                if let (Some(dir), Some(t)) = (dir, self.site_target(defaults)) {
+                    t.log_directory = Some(dir);
+                }
+                Ok(Ctx::Skip)
+            }
+            _ if defaults => Ok(Ctx::Skip),
+            _ => self.in_site_apps(e, start, name),
+        }
+    }
+
+    /// A child of `<site>` about its applications: `<application>`, the site's
+    /// `<applicationDefaults>`, and `remove` / `clear` of applications.
+    fn in_site_apps(&mut self, e: &BytesStart<'_>, start: u64, name: &[u8]) -> Result<Ctx, Error> {
+        match name {
+            b"application" => return self.application(e, start),
+            b"applicationDefaults" => {
+                let attrs = self.attrs(e, start)?;
+                let pool = self.value(&attrs, "applicationDefaults", "applicationPool");
+                if let (Some(p), Some(s)) = (pool, self.cur_site.as_mut()) {
+                    s.app_defaults_pool = Some(p);
+                }
+            }
+            b"remove" | b"clear" => {
+                let edit = self.removal(e, start, name, "site/remove", "path")?;
+                if let (Some(edit), Some(s)) = (edit, self.cur_site.as_mut()) {
+                    s.apps.push(edit);
+                }
+            }
+            _ => {}
+        }
+        Ok(Ctx::Skip)
+    }
+
+    /// A child of `<bindings>`: `binding`, `remove` or `clear` edits the bindings.
+    pub(super) fn in_bindings(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        name: &[u8],
+        defaults: bool,
+    ) -> Result<Ctx, Error> {
+        if matches!(name, b"binding" | b"remove" | b"clear") {
+            let op = self.binding_op(e, start, name)?;
+            if let Some(t) = self.site_target(defaults) {
+                t.bindings.push(op);
+            }
+        }
+        Ok(Ctx::Skip)
+    }
+
+    /// A child of `<application>`: its root `<virtualDirectory>`.
+    pub(super) fn in_application(
+        &mut self,
+        e: &BytesStart<'_>,
+        start: u64,
+        name: &[u8],
+    ) -> Result<Ctx, Error> {
+        if name == b"virtualDirectory" {
+            self.virtual_directory(e, start)?;
+        }
+        Ok(Ctx::Skip)
+    }
+
+    fn site_target(&mut self, defaults: bool) -> Option<&mut RawSite> {
         if defaults {
             Some(&mut self.sites.defaults)
         } else {
@@ -20,7 +129,7 @@ impl Walker<'_> {
     }
 
     /// `<sites><site>`.
-    pub(super) fn site(&mut self, e: &BytesStart<'_>, start: u64) -> Result<Ctx, Error> {
+    fn site(&mut self, e: &BytesStart<'_>, start: u64) -> Result<Ctx, Error> {
         let attrs = self.attrs(e, start)?;
         let name = self.value(&attrs, "site", "name");
         let id = self.value(&attrs, "site", "id");
@@ -39,7 +148,7 @@ impl Walker<'_> {
     }
 
     /// `<site><application>`.
-    pub(super) fn application(&mut self, e: &BytesStart<'_>, start: u64) -> Result<Ctx, Error> {
+    fn application(&mut self, e: &BytesStart<'_>, start: u64) -> Result<Ctx, Error> {
         let attrs = self.attrs(e, start)?;
         let Some(path) = self.value(&attrs, "application", "path") else {
             self.warn_missing(&attrs, "application", "path");
@@ -54,11 +163,7 @@ impl Walker<'_> {
     }
 
     /// `<application><virtualDirectory>`: keeps the `/` directory's physical path.
-    pub(super) fn virtual_directory(
-        &mut self,
-        e: &BytesStart<'_>,
-        start: u64,
-    ) -> Result<(), Error> {
+    fn virtual_directory(&mut self, e: &BytesStart<'_>, start: u64) -> Result<(), Error> {
         let attrs = self.attrs(e, start)?;
         if self.value(&attrs, "virtualDirectory", "path").as_deref() != Some("/") {
             return Ok(());
@@ -79,7 +184,7 @@ impl Walker<'_> {
     }
 
     /// `<bindings>` child: `binding` / `remove` with protocol + bindingInformation, or `clear`.
-    pub(super) fn binding_op(
+    fn binding_op(
         &mut self,
         e: &BytesStart<'_>,
         start: u64,
