@@ -2,6 +2,7 @@
 //! and app pool agree and the times overlap (within the 1-second resolution of the
 //! logs). Prints precision and recall per kind and the error of the impact counts.
 
+use crate::domain::IncidentKind;
 use crate::simulate::truth::Truth;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -15,7 +16,7 @@ const SLACK: i64 = 2_000_000;
 #[derive(Debug, Clone)]
 pub struct Item {
     /// Kind.
-    pub kind: String,
+    pub kind: IncidentKind,
     /// Pool (lower case).
     pub pool: String,
     /// Start.
@@ -72,7 +73,7 @@ pub fn truth_items(truth: &Truth) -> Vec<Item> {
         .incidents
         .iter()
         .map(|i| Item {
-            kind: i.kind.clone(),
+            kind: i.kind,
             pool: i.app_pool.to_ascii_lowercase(),
             start: t(&i.start),
             end: t(&i.end),
@@ -85,7 +86,7 @@ pub fn truth_items(truth: &Truth) -> Vec<Item> {
 
 /// Items of a findings.json for the bundle whose input file is named `bundle`
 /// (all incidents when the findings hold one bundle).
-pub fn found_items(findings: &serde_json::Value, bundle: &str) -> Vec<Item> {
+pub fn found_items(findings: &serde_json::Value, bundle: &str) -> Result<Vec<Item>> {
     let bundles = findings["bundles"].as_array().cloned().unwrap_or_default();
     let id = if bundles.len() <= 1 {
         None
@@ -104,14 +105,22 @@ pub fn found_items(findings: &serde_json::Value, bundle: &str) -> Vec<Item> {
             id.as_deref()
                 .is_none_or(|id| i["bundle_id"].as_str() == Some(id))
         })
-        .map(|i| Item {
-            kind: i["kind"].as_str().unwrap_or("").to_string(),
-            pool: i["app_pool"].as_str().unwrap_or("").to_ascii_lowercase(),
-            start: t(i["start"].as_str().unwrap_or("")),
-            end: t(i["end"].as_str().unwrap_or("")),
-            abandoned: i["impact"]["abandoned"].as_u64().unwrap_or(0),
-            dropped: i["impact"]["dropped"].as_u64().unwrap_or(0),
-            failed: i["impact"]["failed_requests"].as_u64().unwrap_or(0),
+        .map(|i| {
+            let kind = i["kind"].as_str().unwrap_or_default();
+            Ok(Item {
+                kind: IncidentKind::from_name(kind).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "findings: incident {} has kind '{kind}', which this corvid does not know",
+                        i["id"]
+                    ))
+                })?,
+                pool: i["app_pool"].as_str().unwrap_or("").to_ascii_lowercase(),
+                start: t(i["start"].as_str().unwrap_or("")),
+                end: t(i["end"].as_str().unwrap_or("")),
+                abandoned: i["impact"]["abandoned"].as_u64().unwrap_or(0),
+                dropped: i["impact"]["dropped"].as_u64().unwrap_or(0),
+                failed: i["impact"]["failed_requests"].as_u64().unwrap_or(0),
+            })
         })
         .collect()
 }
@@ -142,13 +151,16 @@ pub fn score(truth: &[Item], found: &[Item]) -> Score {
     }
     let mut s = Score::default();
     for i in truth {
-        s.kinds.entry(i.kind.clone()).or_default().truth += 1;
+        s.kinds.entry(i.kind.name().to_string()).or_default().truth += 1;
     }
     for i in found {
-        s.kinds.entry(i.kind.clone()).or_default().found += 1;
+        s.kinds.entry(i.kind.name().to_string()).or_default().found += 1;
     }
     for &(ti, _) in &matched {
-        s.kinds.entry(truth[ti].kind.clone()).or_default().matched += 1;
+        s.kinds
+            .entry(truth[ti].kind.name().to_string())
+            .or_default()
+            .matched += 1;
     }
     for k in s.kinds.values_mut() {
         k.precision = if k.found == 0 {
@@ -201,7 +213,7 @@ pub fn score_files(out: &Path, truth_file: &Path) -> Result<Score> {
     .map_err(|e| Error::Usage(format!("{}: not a findings file: {e}", fpath.display())))?;
     Ok(score(
         &truth_items(&truth),
-        &found_items(&findings, &truth.bundle),
+        &found_items(&findings, &truth.bundle)?,
     ))
 }
 
@@ -235,7 +247,7 @@ mod tests {
 
     fn item(kind: &str, pool: &str, start: i64, end: i64, failed: u64) -> Item {
         Item {
-            kind: kind.into(),
+            kind: IncidentKind::from_name(kind).unwrap(),
             pool: pool.into(),
             start,
             end,

@@ -35,7 +35,7 @@ fn accuracy_over_seeds_and_scenario_mixes() {
         // Offset each bundle in time so pairs never cross bundles.
         let shift = truth_all.len() as i64 * 1_000_000_000_000;
         let mut t = corvid::score::truth_items(&o.truth);
-        let mut f = corvid::score::found_items(&findings, &o.truth.bundle);
+        let mut f = corvid::score::found_items(&findings, &o.truth.bundle).unwrap();
         for i in t.iter_mut().chain(f.iter_mut()) {
             i.start += shift;
             i.end += shift;

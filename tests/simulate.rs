@@ -234,7 +234,7 @@ fn logs_read_back_cleanly_and_incidents_leave_their_traces() {
             .count() as u64
     };
     let kinds: std::collections::BTreeSet<&str> =
-        truth.incidents.iter().map(|x| x.kind.as_str()).collect();
+        truth.incidents.iter().map(|x| x.kind.name()).collect();
     for k in [
         "crash",
         "hang",
@@ -257,8 +257,9 @@ fn logs_read_back_cleanly_and_incidents_leave_their_traces() {
             s0 - 2 * sec,
             e0 + 130 * sec,
         );
-        match inc.kind.as_str() {
-            "crash" => {
+        use corvid::domain::IncidentKind as K;
+        match inc.kind {
+            K::Crash => {
                 assert!(
                     life_of(pool, "crash", s0 - sec, s0 + 20 * sec) >= 1,
                     "crash {} has a WAS event",
@@ -270,7 +271,7 @@ fn logs_read_back_cleanly_and_incidents_leave_their_traces() {
                     "the crashing request is abandoned"
                 );
             }
-            "hang" => {
+            K::Hang => {
                 assert_eq!(
                     life_of(pool, "hang", s0, e0),
                     1,
@@ -279,7 +280,7 @@ fn logs_read_back_cleanly_and_incidents_leave_their_traces() {
                 );
                 assert_eq!(abandoned, inc.impact.abandoned);
             }
-            "rapid_fail" => {
+            K::RapidFail => {
                 assert_eq!(life_of(pool, "disable", s0, e0), 1);
                 assert!(life_of(pool, "crash", s0 - sec, e0) >= 5);
                 assert_eq!(
@@ -287,18 +288,18 @@ fn logs_read_back_cleanly_and_incidents_leave_their_traces() {
                     inc.impact.http_503["AppOffline"]
                 );
             }
-            "recycle" => {
+            K::Recycle => {
                 assert_eq!(life_of(pool, "recycle", s0 - sec, s0 + sec), 1);
                 assert_eq!(
                     lines_of(pool, "AppShutdown", s0, e0),
                     inc.impact.http_503["AppShutdown"]
                 );
             }
-            "shutdown_timeout" => {
+            K::ShutdownTimeout => {
                 assert_eq!(life_of(pool, "shutdown_timeout", s0, e0 + 3 * sec), 1);
                 assert!(abandoned >= 1 && abandoned == inc.impact.abandoned);
             }
-            "queue_full" => {
+            K::QueueFull => {
                 assert_eq!(
                     life_of(pool, "crash", s0, e0) + life_of(pool, "hang", s0, e0),
                     0
@@ -308,7 +309,7 @@ fn logs_read_back_cleanly_and_incidents_leave_their_traces() {
                     inc.impact.http_503["QueueFull"]
                 );
             }
-            "overload" => {
+            K::Overload => {
                 // Clients also go away on their own now and then: a few more lines.
                 let seen = lines_of(pool, "Connection_Dropped", s0, e0 + 31 * sec);
                 assert!(
@@ -319,7 +320,7 @@ fn logs_read_back_cleanly_and_incidents_leave_their_traces() {
                 );
                 assert!(inc.impact.dropped > 0);
             }
-            "unexplained" => {
+            K::Unexplained => {
                 let any = (0..life.height())
                     .filter(|&r| {
                         s(&life, "app_pool", r).as_deref() == Some(pool)
@@ -329,7 +330,7 @@ fn logs_read_back_cleanly_and_incidents_leave_their_traces() {
                 assert_eq!(any, 0, "unexplained {} has no lifecycle event", inc.id);
                 assert!(inc.impact.failed_requests > 0);
             }
-            other => panic!("unknown kind {other}"),
+            K::PoolDisabled => panic!("{}: the simulator does not place pool_disabled", inc.id),
         }
     }
 }

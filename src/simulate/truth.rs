@@ -77,8 +77,8 @@ pub struct IncidentTruth {
     /// 1-based id.
     pub id: usize,
     /// `crash`, `hang`, `rapid_fail`, `recycle`, `shutdown_timeout`, `queue_full`,
-    /// `overload`, `unexplained` (an [`IncidentKind`] name; a string, as `score` reads it).
-    pub kind: String,
+    /// `overload`, `unexplained`.
+    pub kind: IncidentKind,
     /// Application pool.
     pub app_pool: String,
     /// Sites the pool serves.
@@ -131,7 +131,7 @@ fn incident(server: &Server, i: &Incident) -> IncidentTruth {
     let c = &i.cause;
     IncidentTruth {
         id: i.id,
-        kind: seen_kind(i).0.name().into(),
+        kind: seen_kind(i).0,
         app_pool: server.pools[i.pool].name.into(),
         sites: server.sites_of(i.pool),
         pids: i.pids.clone(),
