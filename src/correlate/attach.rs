@@ -3,11 +3,11 @@
 //! into bursts: a burst with any line tied to an episode belongs to it, the others are
 //! bursts no lifecycle event explains.
 
-use super::episodes::{Episode, EpisodeKind};
+use super::episodes::Episode;
 use super::pools::Pools;
 use super::rules::Rules;
 use super::signals::Line;
-use crate::domain::Signal;
+use crate::domain::{IncidentKind, Signal};
 use std::collections::BTreeMap;
 
 const SEC: i64 = 1_000_000;
@@ -15,7 +15,7 @@ const SEC: i64 = 1_000_000;
 /// The time range an episode claims lines of a signal in: each kind claims the signals
 /// it causes (domain.md §5.2), within its own window.
 pub fn window(e: &Episode, sig: Signal, pools: &Pools, rules: &Rules) -> Option<(i64, i64)> {
-    use EpisodeKind as K;
+    use IncidentKind as K;
     use Signal::*;
     let s = |v: i64| v * SEC;
     let (claims, from, to) = match e.kind {
@@ -57,6 +57,8 @@ pub fn window(e: &Episode, sig: Signal, pools: &Pools, rules: &Rules) -> Option<
             e.anchor,
             e.anchor + s(rules.rapid_fail_after_s),
         ),
+        // Kinds of bursts no lifecycle event explains: never episodes.
+        K::QueueFull | K::Overload | K::Unexplained => return None,
     };
     claims.then(|| (from - s(rules.slack_s), to + s(rules.slack_s)))
 }
@@ -196,7 +198,7 @@ fn still_offline(
     eps.iter()
         .enumerate()
         .filter(|(_, e)| {
-            matches!(e.kind, EpisodeKind::RapidFail | EpisodeKind::PoolDisabled)
+            matches!(e.kind, IncidentKind::RapidFail | IncidentKind::PoolDisabled)
                 && e.pool.as_ref() == Some(pool)
                 && e.anchor <= t0
         })
@@ -206,10 +208,10 @@ fn still_offline(
 }
 #[cfg(test)]
 mod tests {
-    use super::super::episodes::{Episode, EpisodeKind};
+    use super::super::episodes::Episode;
     use super::*;
 
-    fn ep(kind: EpisodeKind, pool: &str, t: i64) -> Episode {
+    fn ep(kind: IncidentKind, pool: &str, t: i64) -> Episode {
         Episode {
             kind,
             pool: Some(pool.into()),
@@ -247,8 +249,8 @@ mod tests {
         let pools = Pools::default();
         let t = 1_000 * SEC;
         let eps = vec![
-            ep(EpisodeKind::Crash, "a", t),
-            ep(EpisodeKind::Crash, "b", t + 3 * SEC),
+            ep(IncidentKind::Crash, "a", t),
+            ep(IncidentKind::Crash, "b", t + 3 * SEC),
         ];
         // Inside: crash_before 5 s + slack 2 s before; crash_after 5 s + 2 s after.
         let lines = vec![
@@ -277,7 +279,7 @@ mod tests {
     fn just_outside_a_crash_window_is_not_attached() {
         let rules = Rules::default();
         let t = 10_000 * SEC;
-        let eps = vec![ep(EpisodeKind::Crash, "a", t)];
+        let eps = vec![ep(IncidentKind::Crash, "a", t)];
         let lines = vec![
             line(t - 8 * SEC, "a", "Connection_Abandoned_By_ReqQueue"),
             line(t + 8 * SEC, "a", "Connection_Abandoned_By_ReqQueue"),
@@ -300,7 +302,7 @@ mod tests {
     fn recycle_window_follows_shutdown_time_limit() {
         let rules = Rules::default();
         let t = 50_000 * SEC;
-        let eps = [ep(EpisodeKind::Recycle, "a", t)];
+        let eps = [ep(IncidentKind::Recycle, "a", t)];
         let inside = line(t + 99 * SEC, "a", "AppShutdown");
         let before = line(t - 10 * SEC, "a", "AppShutdown");
         let w = window(&eps[0], Signal::Shutdown, &Pools::default(), &rules).unwrap();

@@ -10,6 +10,7 @@ use super::pools::{key, Pools};
 use super::rules::Rules;
 use crate::domain::codes::exception_name;
 use crate::domain::lifecycle::{DisableCause, Lifecycle, LifecycleKind, Origin, Reporter};
+use crate::domain::IncidentKind;
 use std::collections::BTreeSet;
 use LifecycleKind as K;
 
@@ -58,28 +59,11 @@ impl Life {
     }
 }
 
-/// Kinds of episodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum EpisodeKind {
-    /// Worker process crash.
-    Crash,
-    /// Ping failure.
-    Hang,
-    /// Rapid-fail protection disabled the pool.
-    RapidFail,
-    /// Old worker killed after shutdownTimeLimit.
-    ShutdownTimeout,
-    /// Recycle (harmful only if lines attach).
-    Recycle,
-    /// Pool disabled: identity or start failure.
-    PoolDisabled,
-}
-
 /// An episode of one pool.
 #[derive(Debug, Clone)]
 pub struct Episode {
-    /// Kind.
-    pub kind: EpisodeKind,
+    /// Kind (a recycle episode is an incident only if it harmed requests).
+    pub kind: IncidentKind,
     /// Pool key.
     pub pool: Option<String>,
     /// The event the rules measure from.
@@ -103,7 +87,7 @@ pub struct Episode {
 }
 
 impl Episode {
-    fn new(kind: EpisodeKind, pool: Option<String>, t: i64) -> Episode {
+    fn new(kind: IncidentKind, pool: Option<String>, t: i64) -> Episode {
         Episode {
             kind,
             pool,
@@ -219,7 +203,7 @@ fn crash_cascades(life: &[Life], used: &mut [bool], rules: &Rules) -> Vec<Episod
         if l.kind() != K::Crash || l.is_was() {
             continue;
         }
-        let mut ep = Episode::new(EpisodeKind::Crash, None, l.time);
+        let mut ep = Episode::new(IncidentKind::Crash, None, l.time);
         ep.add(i, l);
         ep.deaths.push(l.time);
         used[i] = true;
@@ -240,7 +224,7 @@ fn crash_cascades(life: &[Life], used: &mut [bool], rules: &Rules) -> Vec<Episod
 fn join_was_crashes(life: &[Life], used: &mut [bool], eps: &mut Vec<Episode>, rules: &Rules) {
     for (w, l) in life.iter().enumerate().filter(|(_, l)| is_was_crash(l)) {
         let found = eps.iter_mut().rev().find(|e| {
-            e.kind == EpisodeKind::Crash
+            e.kind == IncidentKind::Crash
                 && l.event.pid.is_some_and(|p| e.pids.contains(&p))
                 && l.time >= e.anchor - rules.crash_before_s * SEC
                 && l.time <= e.anchor + rules.cascade_s * SEC
@@ -254,7 +238,7 @@ fn join_was_crashes(life: &[Life], used: &mut [bool], eps: &mut Vec<Episode>, ru
                 e.add(w, l);
             }
             None => {
-                let mut e = Episode::new(EpisodeKind::Crash, l.pool.clone(), l.time);
+                let mut e = Episode::new(IncidentKind::Crash, l.pool.clone(), l.time);
                 e.add(w, l);
                 e.deaths.push(l.time);
                 if l.kind() == K::StartupTimeout && e.cause.exception_name.is_none() {
@@ -301,7 +285,7 @@ fn attach_crash_reports(life: &[Life], used: &mut [bool], eps: &mut [Episode], r
         let target = eps
             .iter_mut()
             .filter(|e| {
-                e.kind == EpisodeKind::Crash
+                e.kind == IncidentKind::Crash
                     && l.time >= e.anchor - before * SEC
                     && l.time <= e.anchor + after * SEC
             })
@@ -319,15 +303,15 @@ fn attach_crash_reports(life: &[Life], used: &mut [bool], eps: &mut [Episode], r
 }
 
 /// The episode a lifecycle event starts on its own, if any.
-fn own_episode(kind: LifecycleKind) -> Option<EpisodeKind> {
+fn own_episode(kind: LifecycleKind) -> Option<IncidentKind> {
     match kind {
-        K::Hang => Some(EpisodeKind::Hang),
-        K::ShutdownTimeout => Some(EpisodeKind::ShutdownTimeout),
-        K::Disable(DisableCause::RapidFail) => Some(EpisodeKind::RapidFail),
+        K::Hang => Some(IncidentKind::Hang),
+        K::ShutdownTimeout => Some(IncidentKind::ShutdownTimeout),
+        K::Disable(DisableCause::RapidFail) => Some(IncidentKind::RapidFail),
         K::Disable(DisableCause::Identity | DisableCause::WorkerStart) => {
-            Some(EpisodeKind::PoolDisabled)
+            Some(IncidentKind::PoolDisabled)
         }
-        K::Recycle | K::Shutdown => Some(EpisodeKind::Recycle),
+        K::Recycle | K::Shutdown => Some(IncidentKind::Recycle),
         // Crashes and their reports are cascades; the rest are evidence only.
         K::Crash
         | K::CrashReport
@@ -349,7 +333,7 @@ fn single_event_episodes(life: &[Life], used: &[bool]) -> Vec<Episode> {
         };
         let mut e = Episode::new(kind, l.pool.clone(), l.time);
         e.add(i, l);
-        if matches!(kind, EpisodeKind::Hang | EpisodeKind::ShutdownTimeout) {
+        if matches!(kind, IncidentKind::Hang | IncidentKind::ShutdownTimeout) {
             e.deaths.push(l.time);
         }
         eps.push(e);
@@ -365,7 +349,7 @@ fn shutdown_timeouts_take_their_recycle(
     rules: &Rules,
 ) {
     for s in 0..eps.len() {
-        if eps[s].kind != EpisodeKind::ShutdownTimeout {
+        if eps[s].kind != IncidentKind::ShutdownTimeout {
             continue;
         }
         let limit = eps[s]
@@ -377,7 +361,7 @@ fn shutdown_timeouts_take_their_recycle(
         let from = eps[s].anchor - (limit + rules.shutdown_timeout_around_s + rules.slack_s) * SEC;
         if let Some(r) = (0..eps.len()).rev().find(|&r| {
             !absorbed[r]
-                && eps[r].kind == EpisodeKind::Recycle
+                && eps[r].kind == IncidentKind::Recycle
                 && eps[r].pool == eps[s].pool
                 && eps[r].anchor >= from
                 && eps[r].anchor <= eps[s].anchor
@@ -398,7 +382,7 @@ fn rapid_fails_take_their_crashes(
     rules: &Rules,
 ) {
     for s in 0..eps.len() {
-        if eps[s].kind != EpisodeKind::RapidFail {
+        if eps[s].kind != IncidentKind::RapidFail {
             continue;
         }
         let pool = eps[s].pool.clone();
@@ -412,7 +396,7 @@ fn rapid_fails_take_their_crashes(
         for c in 0..eps.len() {
             let e = &eps[c];
             if absorbed[c]
-                || e.kind != EpisodeKind::Crash
+                || e.kind != IncidentKind::Crash
                 || e.pool != pool
                 || e.anchor < from
                 || e.anchor > to

@@ -3,7 +3,7 @@
 
 use super::attach::Burst;
 use super::collect::{LongRequests, Minute};
-use super::episodes::{Episode, EpisodeKind, Life};
+use super::episodes::{Episode, Life};
 use super::model::{Cause, Evidence, Impact};
 use super::pools::Pools;
 use super::rules::Rules;
@@ -147,23 +147,18 @@ pub fn drafts(eps: &[Episode], bursts: &[Burst], x: &Inputs<'_>) -> Vec<Draft> {
     for b in bursts.iter().filter(|b| b.episode.is_none()) {
         out.extend(burst_draft(b, x));
     }
-    out.sort_by(|a, b| (a.start, &a.pool, a.kind).cmp(&(b.start, &b.pool, b.kind)));
+    // By name, as the report has always ordered kinds starting together.
+    out.sort_by(|a, b| (a.start, &a.pool, a.kind.name()).cmp(&(b.start, &b.pool, b.kind.name())));
     out
 }
 
 /// The incident of an episode; a recycle is one only if it harmed requests.
 fn episode_draft(i: usize, e: &Episode, attached: Vec<usize>, x: &Inputs<'_>) -> Option<Draft> {
     let harmful = attached.iter().any(|&l| x.lines[l].sig.is_app_pool());
-    let kind = match e.kind {
-        EpisodeKind::Crash => IncidentKind::Crash,
-        EpisodeKind::Hang => IncidentKind::Hang,
-        EpisodeKind::RapidFail => IncidentKind::RapidFail,
-        EpisodeKind::ShutdownTimeout => IncidentKind::ShutdownTimeout,
-        EpisodeKind::PoolDisabled => IncidentKind::PoolDisabled,
-        EpisodeKind::Recycle if harmful => IncidentKind::Recycle,
-        EpisodeKind::Recycle => return None,
-    };
-    let mut d = Draft::new(kind, e.pool.clone(), e.first, e.last);
+    if e.kind == IncidentKind::Recycle && !harmful {
+        return None;
+    }
+    let mut d = Draft::new(e.kind, e.pool.clone(), e.first, e.last);
     d.pids = e.pids.iter().copied().collect();
     d.cause = e.cause.clone();
     d.episode = Some(i);

@@ -29,7 +29,7 @@ use crate::domain::IncidentKind;
 
 use collect::Collected;
 use coverage::SourceRef;
-use episodes::{Episode, EpisodeKind, Life};
+use episodes::{Episode, Life};
 use explain::LogCoverage;
 use incidents::{Draft, Inputs};
 use model::{CrashSignature, Findings, Incident, Recycle};
@@ -231,7 +231,10 @@ fn recycle_history(
 ) -> Vec<Recycle> {
     let mut recycles = Vec::new();
     for (i, e) in eps.iter().enumerate() {
-        let recycle_like = matches!(e.kind, EpisodeKind::Recycle | EpisodeKind::ShutdownTimeout);
+        let recycle_like = matches!(
+            e.kind,
+            IncidentKind::Recycle | IncidentKind::ShutdownTimeout
+        );
         if !recycle_like || e.cause.recycle_reason.is_none() {
             continue;
         }

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The kind of an incident.
+/// The kind of an incident, and of the lifecycle episode that becomes one. Declared
+/// in the order episodes starting at the same instant are taken in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentKind {
@@ -12,10 +13,10 @@ pub enum IncidentKind {
     Hang,
     /// Rapid-fail protection disabled the pool after repeated crashes.
     RapidFail,
-    /// A recycle that made requests fail.
-    Recycle,
     /// The old worker overran shutdownTimeLimit and was killed.
     ShutdownTimeout,
+    /// A recycle that made requests fail (a recycle episode until then).
+    Recycle,
     /// The request queue overflowed with no worker process event.
     QueueFull,
     /// Connections dropped under load with no worker process event.
