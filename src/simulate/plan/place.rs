@@ -11,17 +11,14 @@ use crate::simulate::scenario::{Placed, Rates};
 use crate::time::MICROS_PER_DAY;
 use crate::{Error, Result};
 
-/// Reasons of the random harmless recycles.
-const HARMLESS_REASONS: [RecycleReason; 8] = [
-    RecycleReason::Time,
-    RecycleReason::Requests,
-    RecycleReason::Schedule,
-    RecycleReason::Memory,
-    RecycleReason::IsapiUnhealthy,
-    RecycleReason::OnDemand,
-    RecycleReason::ConfigChange,
-    RecycleReason::PrivateMemory,
-];
+/// Reasons of the random harmless recycles: those a `logEventOnRecycle` flag logs, in
+/// the domain's order (the draws depend on it).
+fn harmless_reasons() -> Vec<RecycleReason> {
+    RecycleReason::ALL
+        .into_iter()
+        .filter(|r| r.log_flag().is_some())
+        .collect()
+}
 
 fn count_for(rng: &mut Rng, rate_per_day: f64, days: f64) -> usize {
     let x = rate_per_day * days;
@@ -126,7 +123,7 @@ pub(super) fn place_harmless_recycles(p: &mut Planner<'_>, rate: f64, days: f64)
             }
             let t = start + 20 * MIN + p.rng.below((end - start - 60 * MIN).max(1) as u64) as i64;
             if p.free(pool, t, t + MIN) {
-                let reason = *p.rng.pick(&HARMLESS_REASONS);
+                let reason = *p.rng.pick(&harmless_reasons());
                 p.harmless_recycle(pool, t, reason);
                 p.reserve(pool, t, t + MIN);
                 break;
