@@ -10,15 +10,8 @@
 //! kinds), one enum per concept; [`simulate`] writes bundles from the same facts and
 //! [`score`] measures findings against the simulator's ground truth.
 //!
-//! Where things go:
-//! - a new event id: recognise it in `parse/lifecycle.rs` (a WAS id is one row of
-//!   `domain/was.rs`); if it is a new kind of event, add a `domain::LifecycleKind`
-//!   variant and the compiler lists what must decide about it (`correlate/episodes.rs`,
-//!   `report/chart.rs`);
-//! - a new rule: its window in `correlate/attach.rs` (and its parameters in
-//!   `correlate/rules.rs`), a new incident kind in `domain::IncidentKind` with its text
-//!   in `correlate/explain.rs`;
-//! - a new column: one line in its table's file under `tables/`, filled by its parser.
+//! README.md ("Layout of the code") maps every module and says where a new event id, a
+//! new rule and a new column go.
 
 pub mod analyze;
 pub mod bundle;

@@ -12,55 +12,65 @@ use std::collections::BTreeMap;
 
 const SEC: i64 = 1_000_000;
 
-/// The time range an episode claims lines of a signal in: each kind claims the signals
-/// it causes (domain.md §5.2), within its own window.
-pub fn window(e: &Episode, sig: Signal, pools: &Pools, rules: &Rules) -> Option<(i64, i64)> {
+/// The episode kinds that cause lines of a signal (domain.md §5.2).
+fn caused_by(sig: Signal) -> &'static [IncidentKind] {
     use IncidentKind as K;
-    use Signal::*;
+    match sig {
+        Signal::Abandoned => &[
+            K::Crash,
+            K::Hang,
+            K::RapidFail,
+            K::ShutdownTimeout,
+            K::Recycle,
+        ],
+        Signal::QueueTimeout => &[K::Crash, K::Hang, K::RapidFail, K::Recycle],
+        Signal::Offline => &[K::Hang, K::RapidFail, K::Recycle, K::PoolDisabled],
+        Signal::QueueFull => &[K::Hang],
+        Signal::Shutdown => &[K::Recycle],
+        Signal::Dropped | Signal::SlowClient | Signal::Capacity => &[],
+    }
+}
+
+/// The time range an episode claims lines of a signal in: the signals its kind causes,
+/// within the kind's own window.
+pub fn window(e: &Episode, sig: Signal, pools: &Pools, rules: &Rules) -> Option<(i64, i64)> {
+    if !caused_by(sig).contains(&e.kind) {
+        return None;
+    }
+    let (from, to) = span(e, pools, rules)?;
+    let slack = rules.slack_s * SEC;
+    Some((from - slack, to + slack))
+}
+
+/// The window of an episode's kind, before slack; None for kinds that are never episodes.
+fn span(e: &Episode, pools: &Pools, rules: &Rules) -> Option<(i64, i64)> {
+    use IncidentKind as K;
     let s = |v: i64| v * SEC;
-    let (claims, from, to) = match e.kind {
+    Some(match e.kind {
         K::Crash => (
-            matches!(sig, Abandoned | QueueTimeout),
             e.first - s(rules.crash_before_s),
             e.last + s(rules.crash_after_s),
         ),
         K::Hang => (
-            matches!(sig, QueueFull | QueueTimeout | Offline | Abandoned),
             e.anchor - s(rules.hang_before_s),
             e.anchor + s(rules.hang_after_s),
         ),
         K::RapidFail => (
-            matches!(sig, Abandoned | Offline | QueueTimeout),
             e.first - s(rules.crash_before_s),
             e.anchor + s(rules.rapid_fail_after_s),
         ),
         K::ShutdownTimeout => (
-            sig == Abandoned,
             e.anchor - s(rules.shutdown_timeout_around_s),
             e.anchor + s(rules.shutdown_timeout_around_s),
         ),
         K::Recycle => {
-            let limit = e
-                .pool
-                .as_deref()
-                .and_then(|p| pools.settings(p))
-                .and_then(|p| p.shutdown_time_limit_s)
-                .unwrap_or(rules.default_shutdown_time_limit_s);
-            (
-                matches!(sig, Shutdown | Abandoned | Offline | QueueTimeout),
-                e.anchor,
-                e.anchor + s(limit + rules.recycle_after_s),
-            )
+            let limit = pools.shutdown_time_limit_s(e.pool.as_deref(), rules);
+            (e.anchor, e.anchor + s(limit + rules.recycle_after_s))
         }
-        K::PoolDisabled => (
-            sig == Offline,
-            e.anchor,
-            e.anchor + s(rules.rapid_fail_after_s),
-        ),
+        K::PoolDisabled => (e.anchor, e.anchor + s(rules.rapid_fail_after_s)),
         // Kinds of bursts no lifecycle event explains: never episodes.
         K::QueueFull | K::Overload | K::Unexplained => return None,
-    };
-    claims.then(|| (from - s(rules.slack_s), to + s(rules.slack_s)))
+    })
 }
 
 /// A burst of one pool's lines.
@@ -129,7 +139,7 @@ fn owners(lines: &[Line], eps: &[Episode], pools: &Pools, rules: &Rules) -> Vec<
             .take_while(|s| s.0 >= l.time - longest)
             .filter(|s| s.1 >= l.time)
             .filter(|s| {
-                window(&eps[s.2], l.sig, pools, rules)
+                window(&eps[s.2], l.signal, pools, rules)
                     .is_some_and(|(from, to)| l.time >= from && l.time <= to)
             })
             .map(|s| ((l.time - eps[s.2].anchor).abs(), s.2))
@@ -190,7 +200,7 @@ fn still_offline(
     rules: &Rules,
     traffic_between: &dyn Fn(&str, i64, i64) -> u64,
 ) -> Option<usize> {
-    if !b.lines.iter().all(|&i| lines[i].sig == Signal::Offline) {
+    if !b.lines.iter().all(|&i| lines[i].signal == Signal::Offline) {
         return None;
     }
     let pool = b.pool.as_ref()?;
@@ -232,7 +242,7 @@ mod tests {
             time: t,
             pool: Some(pool.into()),
             site: None,
-            sig: Signal::of(reason).unwrap(),
+            signal: Signal::of(reason).unwrap(),
             reason: reason.into(),
             status: None,
             file: "h.log".into(),
@@ -240,6 +250,59 @@ mod tests {
             request: String::new(),
             client: String::new(),
             count: 1,
+        }
+    }
+
+    #[test]
+    fn a_covering_episode_wins_even_behind_a_nearer_one() {
+        // A rapid-fail whose first crash was 4 minutes before the 5002, and a recycle
+        // of the same pool in between: the abandon at the first crash is the
+        // rapid-fail's, although the recycle's anchor is nearer (and does not cover it).
+        let rules = Rules::default();
+        let t = 100_000 * SEC;
+        let mut rapid = ep(IncidentKind::RapidFail, "a", t);
+        rapid.first = t - 240 * SEC;
+        let eps = vec![rapid, ep(IncidentKind::Recycle, "a", t - 200 * SEC)];
+        let lines = vec![line(t - 241 * SEC, "a", "Connection_Abandoned_By_ReqQueue")];
+        let owner = owners(&lines, &eps, &Pools::default(), &rules);
+        assert_eq!(owner, vec![Some(0)]);
+        // Of two covering episodes, the nearer anchor.
+        let eps = vec![
+            ep(IncidentKind::Crash, "a", t - 4 * SEC),
+            ep(IncidentKind::Hang, "a", t + 20 * SEC),
+        ];
+        let lines = vec![line(t, "a", "Connection_Abandoned_By_ReqQueue")];
+        assert_eq!(
+            owners(&lines, &eps, &Pools::default(), &rules),
+            vec![Some(0)]
+        );
+    }
+
+    #[test]
+    fn each_signal_is_claimed_by_the_kinds_that_cause_it() {
+        let (rules, pools) = (Rules::default(), Pools::default());
+        let claims = |kind, reason: &str| {
+            window(
+                &ep(kind, "a", 0),
+                Signal::of(reason).unwrap(),
+                &pools,
+                &rules,
+            )
+            .is_some()
+        };
+        assert!(claims(IncidentKind::Hang, "QueueFull"));
+        assert!(!claims(IncidentKind::Crash, "QueueFull"));
+        assert!(claims(IncidentKind::PoolDisabled, "AppOffline"));
+        assert!(!claims(
+            IncidentKind::PoolDisabled,
+            "Connection_Abandoned_By_ReqQueue"
+        ));
+        assert!(!claims(IncidentKind::Recycle, "Connection_Dropped"));
+        for &kind in IncidentKind::ALL {
+            assert!(
+                !claims(kind, "Timer_MinBytesPerSecond"),
+                "{kind}: slow clients"
+            );
         }
     }
 

@@ -1,9 +1,10 @@
-//! What correlation needs, kept while the tables stream to Parquet: every lifecycle row,
-//! the HTTP.sys lines that can signal trouble, the W3C requests that failed or took
-//! long, per-minute traffic per site, HTTP.sys lines per minute per pool and class, and
-//! the time range of each event log. Bounded by what is interesting, not by input size.
+//! What correlation needs, kept while the tables stream to Parquet: every lifecycle event
+//! (typed, as parse read it), the applications and pools of the configuration, the
+//! HTTP.sys lines that can signal trouble, the W3C requests that failed or took long,
+//! per-minute traffic per site, HTTP.sys lines per minute per pool and class, and the
+//! time range of each event log. Bounded by what is interesting, not by input size.
 
-use super::episodes::Life;
+use super::episodes::LoggedEvent;
 use super::pools::{PoolSettings, SiteApp};
 use crate::domain::codes::is_broken_connection;
 use crate::domain::httpsys::{self, ReasonClass};
@@ -40,8 +41,8 @@ impl Minute {
     }
 }
 
-/// An HTTP.sys line with a signal reason, kept as plain values (keeping a filtered
-/// polars frame would pin the whole batch's string buffers).
+/// An HTTP.sys line with a signal reason, kept as plain values (borrowing from the batch
+/// would pin its whole string buffers).
 #[derive(Debug, Clone)]
 pub struct HttpRow {
     /// Time.
@@ -107,7 +108,7 @@ pub type LongRequests = (i64, i64, i64, u64);
 #[derive(Default)]
 pub struct Collected {
     /// Lifecycle events, typed; sorted by time, file and record once merged.
-    pub lifecycle: Vec<Life>,
+    pub lifecycle: Vec<LoggedEvent>,
     /// HTTP.sys lines with a signal reason.
     pub httperr: Vec<HttpRow>,
     /// W3C requests that failed.
@@ -226,10 +227,11 @@ impl Collected {
             .zip(site.iter().zip(status.iter()));
         for (i, (((t, r), q), (s, st))) in cols.enumerate() {
             let Some(t) = t else { continue };
+            let (class, signal) = r.map_or((ReasonClass::Unknown, None), httpsys::classify);
             let key = (
                 q.unwrap_or("-").to_ascii_lowercase(),
                 t.div_euclid(MINUTE),
-                r.map_or(ReasonClass::Unknown, ReasonClass::of),
+                class,
             );
             *self.httperr_minutes.entry(key).or_default() += 1;
             if let (Some(s), Some(q)) = (s, q) {
@@ -237,7 +239,7 @@ impl Collected {
                     *self.site_queue.entry((s, q.to_string())).or_default() += 1;
                 }
             }
-            let Some(r) = r.filter(|r| httpsys::is_signal(r)) else {
+            let (Some(r), Some(_)) = (r, signal) else {
                 continue;
             };
             self.second(t);
@@ -394,7 +396,7 @@ impl<S: BatchSink> BatchSink for Tee<'_, S> {
     }
 
     fn lifecycle(&mut self, origin: &Origin<'_>, event: &Lifecycle) {
-        if let Some(life) = Life::of(origin, event) {
+        if let Some(life) = LoggedEvent::of(origin, event) {
             self.collected.lifecycle.push(life);
         }
         self.inner.lifecycle(origin, event);

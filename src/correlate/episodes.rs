@@ -18,7 +18,7 @@ const SEC: i64 = 1_000_000;
 
 /// One lifecycle event, as correlation keeps it: where it was read, and what it says.
 #[derive(Debug, Clone)]
-pub struct Life {
+pub struct LoggedEvent {
     /// Time.
     pub time: i64,
     /// Pool key (of `event.app_pool`).
@@ -35,10 +35,10 @@ pub struct Life {
     pub event: Lifecycle,
 }
 
-impl Life {
+impl LoggedEvent {
     /// The event read at `origin`; None without a time (it cannot be placed).
-    pub fn of(origin: &Origin<'_>, event: &Lifecycle) -> Option<Life> {
-        Some(Life {
+    pub fn of(origin: &Origin<'_>, event: &Lifecycle) -> Option<LoggedEvent> {
+        Some(LoggedEvent {
             time: origin.time?,
             pool: event.app_pool.as_deref().map(key),
             provider: origin.provider.unwrap_or_default().to_string(),
@@ -76,7 +76,7 @@ pub struct Episode {
     pub pids: BTreeSet<i64>,
     /// Cause.
     pub cause: Cause,
-    /// Lifecycle rows (indexes).
+    /// Its lifecycle events (indexes).
     pub events: Vec<usize>,
     /// Moments a worker process died.
     pub deaths: Vec<i64>,
@@ -103,7 +103,7 @@ impl Episode {
         }
     }
 
-    fn add(&mut self, i: usize, l: &Life) {
+    fn add(&mut self, i: usize, l: &LoggedEvent) {
         self.events.push(i);
         self.first = self.first.min(l.time);
         self.last = self.last.max(l.time);
@@ -129,7 +129,7 @@ impl Episode {
 
 impl Cause {
     /// Fills what is still unknown from one more event of the episode.
-    fn add(&mut self, l: &Life) {
+    fn add(&mut self, l: &LoggedEvent) {
         let name = |code: &Option<String>| code.as_deref().and_then(exception_name);
         if self.faulting_module.is_none() {
             self.faulting_module = l.event.faulting_module.clone();
@@ -156,8 +156,13 @@ impl Cause {
     }
 }
 
-/// Builds the episodes of a bundle's lifecycle rows (sorted by time).
-pub fn build(life: &[Life], pools: &Pools, rules: &Rules) -> Vec<Episode> {
+/// Builds the episodes of a bundle's lifecycle events (sorted by time, file, record, as
+/// `Collected::merge_all` leaves them).
+pub fn build(life: &[LoggedEvent], pools: &Pools, rules: &Rules) -> Vec<Episode> {
+    debug_assert!(
+        life.windows(2).all(|w| w[0].time <= w[1].time),
+        "events in time order"
+    );
     let mut used = vec![false; life.len()];
     let mut eps = crash_cascades(life, &mut used, rules);
     join_was_crashes(life, &mut used, &mut eps, rules);
@@ -186,13 +191,13 @@ pub fn build(life: &[Life], pools: &Pools, rules: &Rules) -> Vec<Episode> {
 }
 
 /// WAS events that say a worker died (5009, 5011) or never came up (5012).
-fn is_was_crash(l: &Life) -> bool {
+fn is_was_crash(l: &LoggedEvent) -> bool {
     l.is_was() && matches!(l.kind(), K::Crash | K::StartupTimeout)
 }
 
 /// Phase 1: a crash episode per Application Error 1000, its pool from the WAS event of
 /// the same pid right after it (else right before it).
-fn crash_cascades(life: &[Life], used: &mut [bool], rules: &Rules) -> Vec<Episode> {
+fn crash_cascades(life: &[LoggedEvent], used: &mut [bool], rules: &Rules) -> Vec<Episode> {
     let was = TimeIndex::new(
         (0..life.len())
             .filter(|&i| is_was_crash(&life[i]))
@@ -221,7 +226,12 @@ fn crash_cascades(life: &[Life], used: &mut [bool], rules: &Rules) -> Vec<Episod
 }
 
 /// Phase 2: WAS crash events join the cascade of the same pid; the rest start their own.
-fn join_was_crashes(life: &[Life], used: &mut [bool], eps: &mut Vec<Episode>, rules: &Rules) {
+fn join_was_crashes(
+    life: &[LoggedEvent],
+    used: &mut [bool],
+    eps: &mut Vec<Episode>,
+    rules: &Rules,
+) {
     for (w, l) in life.iter().enumerate().filter(|(_, l)| is_was_crash(l)) {
         let found = eps.iter_mut().rev().find(|e| {
             e.kind == IncidentKind::Crash
@@ -274,7 +284,12 @@ fn report_window(kind: LifecycleKind, rules: &Rules) -> Option<(i64, i64)> {
 }
 
 /// Phase 3: WER, .NET Runtime and ASP.NET reports join the nearest crash.
-fn attach_crash_reports(life: &[Life], used: &mut [bool], eps: &mut [Episode], rules: &Rules) {
+fn attach_crash_reports(
+    life: &[LoggedEvent],
+    used: &mut [bool],
+    eps: &mut [Episode],
+    rules: &Rules,
+) {
     for (i, l) in life.iter().enumerate() {
         if used[i] {
             continue;
@@ -325,7 +340,7 @@ fn own_episode(kind: LifecycleKind) -> Option<IncidentKind> {
 }
 
 /// Phase 4: hangs, shutdown timeouts, pools disabled, recycles: one event each.
-fn single_event_episodes(life: &[Life], used: &[bool]) -> Vec<Episode> {
+fn single_event_episodes(life: &[LoggedEvent], used: &[bool]) -> Vec<Episode> {
     let mut eps = Vec::new();
     for (i, l) in life.iter().enumerate().filter(|(i, _)| !used[*i]) {
         let Some(kind) = own_episode(l.kind()) else {
@@ -352,12 +367,7 @@ fn shutdown_timeouts_take_their_recycle(
         if eps[s].kind != IncidentKind::ShutdownTimeout {
             continue;
         }
-        let limit = eps[s]
-            .pool
-            .as_deref()
-            .and_then(|p| pools.settings(p))
-            .and_then(|p| p.shutdown_time_limit_s)
-            .unwrap_or(rules.default_shutdown_time_limit_s);
+        let limit = pools.shutdown_time_limit_s(eps[s].pool.as_deref(), rules);
         let from = eps[s].anchor - (limit + rules.shutdown_timeout_around_s + rules.slack_s) * SEC;
         if let Some(r) = (0..eps.len()).rev().find(|&r| {
             !absorbed[r]
@@ -386,11 +396,7 @@ fn rapid_fails_take_their_crashes(
             continue;
         }
         let pool = eps[s].pool.clone();
-        let interval = pool
-            .as_deref()
-            .and_then(|p| pools.settings(p))
-            .and_then(|p| p.rapid_fail_interval_s)
-            .unwrap_or(rules.default_rapid_fail_interval_s);
+        let interval = pools.rapid_fail_interval_s(pool.as_deref(), rules);
         let from = eps[s].anchor - (interval + rules.cascade_s) * SEC;
         let to = eps[s].anchor + rules.slack_s * SEC;
         for c in 0..eps.len() {

@@ -3,7 +3,7 @@
 
 use super::attach::Burst;
 use super::collect::{LongRequests, Minute};
-use super::episodes::{Episode, Life};
+use super::episodes::{Episode, LoggedEvent};
 use super::model::{Cause, Evidence, Impact};
 use super::pools::Pools;
 use super::rules::Rules;
@@ -40,7 +40,7 @@ pub struct Draft {
     pub anchor: i64,
     /// Lines that are its evidence.
     pub lines: Vec<usize>,
-    /// Lifecycle rows.
+    /// Its lifecycle events (indexes).
     pub events: Vec<usize>,
     /// Failed W3C requests in its time.
     pub requests: Vec<usize>,
@@ -121,18 +121,21 @@ fn pool_traffic(
 }
 
 /// How a window compares with the same pool's traffic in the hours around it.
-fn ratios(x: &Inputs<'_>, sites: &[i64], from: i64, to: i64) -> (f64, f64) {
-    let (span, gap) = (x.rules.usual_span_s * SEC, x.rules.usual_gap_s * SEC);
-    let (rate, taken) = pool_traffic(x.traffic, sites, from, to);
-    let (before_rate, before_taken) = pool_traffic(x.traffic, sites, from - span, from - gap);
-    let (after_rate, after_taken) = pool_traffic(x.traffic, sites, to + gap, to + span);
+fn ratios(inputs: &Inputs<'_>, sites: &[i64], from: i64, to: i64) -> (f64, f64) {
+    let (span, gap) = (
+        inputs.rules.usual_span_s * SEC,
+        inputs.rules.usual_gap_s * SEC,
+    );
+    let (rate, taken) = pool_traffic(inputs.traffic, sites, from, to);
+    let (before_rate, before_taken) = pool_traffic(inputs.traffic, sites, from - span, from - gap);
+    let (after_rate, after_taken) = pool_traffic(inputs.traffic, sites, to + gap, to + span);
     let base_rate = ((before_rate + after_rate) / 2.0).max(0.1);
     let base_taken = ((before_taken + after_taken) / 2.0).max(1.0);
     (rate / base_rate, taken / base_taken)
 }
 
 /// Builds the incidents of a bundle, in time order.
-pub fn drafts(eps: &[Episode], bursts: &[Burst], x: &Inputs<'_>) -> Vec<Draft> {
+pub fn drafts(eps: &[Episode], bursts: &[Burst], inputs: &Inputs<'_>) -> Vec<Draft> {
     let mut by_episode: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for b in bursts {
         if let Some(e) = b.episode {
@@ -142,10 +145,10 @@ pub fn drafts(eps: &[Episode], bursts: &[Burst], x: &Inputs<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     for (i, e) in eps.iter().enumerate() {
         let attached = by_episode.remove(&i).unwrap_or_default();
-        out.extend(episode_draft(i, e, attached, x));
+        out.extend(episode_draft(i, e, attached, inputs));
     }
     for b in bursts.iter().filter(|b| b.episode.is_none()) {
-        out.extend(burst_draft(b, x));
+        out.extend(burst_draft(b, inputs));
     }
     // By name, as the report has always ordered kinds starting together.
     out.sort_by(|a, b| (a.start, &a.pool, a.kind.name()).cmp(&(b.start, &b.pool, b.kind.name())));
@@ -153,8 +156,15 @@ pub fn drafts(eps: &[Episode], bursts: &[Burst], x: &Inputs<'_>) -> Vec<Draft> {
 }
 
 /// The incident of an episode; a recycle is one only if it harmed requests.
-fn episode_draft(i: usize, e: &Episode, attached: Vec<usize>, x: &Inputs<'_>) -> Option<Draft> {
-    let harmful = attached.iter().any(|&l| x.lines[l].sig.is_app_pool());
+fn episode_draft(
+    i: usize,
+    e: &Episode,
+    attached: Vec<usize>,
+    inputs: &Inputs<'_>,
+) -> Option<Draft> {
+    let harmful = attached
+        .iter()
+        .any(|&l| inputs.lines[l].signal.is_app_pool());
     if e.kind == IncidentKind::Recycle && !harmful {
         return None;
     }
@@ -167,33 +177,34 @@ fn episode_draft(i: usize, e: &Episode, attached: Vec<usize>, x: &Inputs<'_>) ->
     d.events = e.events.clone();
     d.crashes = e.crashes;
     let ep_sites: Vec<i64> = e.sites.iter().copied().collect();
-    finish(&mut d, x, &ep_sites, &e.deaths);
+    finish(&mut d, inputs, &ep_sites, &e.deaths);
     Some(d)
 }
 
 /// What a burst no lifecycle event explains is: failures as if the worker went away,
-/// a full queue, or (with enough drops and traffic or slowness above usual) overload.
-fn burst_kind(b: &Burst, x: &Inputs<'_>, sites: &[i64]) -> Option<IncidentKind> {
+/// a full queue, or (with enough drops and traffic or slowness above usual) overload;
+/// with the traffic and time-taken ratios to usual for the last two.
+fn burst_kind(
+    b: &Burst,
+    inputs: &Inputs<'_>,
+    sites: &[i64],
+) -> Option<(IncidentKind, Option<(f64, f64)>)> {
     let count = |f: &dyn Fn(Signal) -> bool| -> u64 {
-        let lines = b.lines.iter().map(|&l| &x.lines[l]);
-        lines.filter(|l| f(l.sig)).map(|l| l.count).sum()
+        let lines = b.lines.iter().map(|&l| &inputs.lines[l]);
+        lines.filter(|l| f(l.signal)).map(|l| l.count).sum()
     };
     let queue_full = count(&|s| s == Signal::QueueFull);
-    let failures = count(&|s| {
-        matches!(
-            s,
-            Signal::Abandoned | Signal::Offline | Signal::Shutdown | Signal::QueueTimeout
-        )
-    });
+    let failures = count(&Signal::is_worker_gone);
     let dropped = count(&|s| s == Signal::Dropped);
+    let (t0, t1) = burst_span(b, inputs.lines);
+    let ratios = || ratios(inputs, sites, t0, t1 + SEC);
     if failures > 0 && failures >= queue_full {
-        Some(IncidentKind::Unexplained)
+        Some((IncidentKind::Unexplained, None))
     } else if queue_full > 0 {
-        Some(IncidentKind::QueueFull)
-    } else if dropped >= x.rules.overload_min_dropped {
-        let (t0, t1) = burst_span(b, x.lines);
-        let (r, s) = ratios(x, sites, t0, t1 + SEC);
-        (r.max(s) >= x.rules.overload_factor).then_some(IncidentKind::Overload)
+        Some((IncidentKind::QueueFull, Some(ratios())))
+    } else if dropped >= inputs.rules.overload_min_dropped {
+        let (r, s) = ratios();
+        (r.max(s) >= inputs.rules.overload_factor).then_some((IncidentKind::Overload, Some((r, s))))
     } else {
         None
     }
@@ -205,43 +216,40 @@ fn burst_span(b: &Burst, lines: &[Line]) -> (i64, i64) {
 }
 
 /// The incident of a burst no lifecycle event explains, if it is one.
-fn burst_draft(b: &Burst, x: &Inputs<'_>) -> Option<Draft> {
+fn burst_draft(b: &Burst, inputs: &Inputs<'_>) -> Option<Draft> {
     let pool = b.pool.as_ref()?;
-    let sites = x.pools.sites_of(pool);
-    let kind = burst_kind(b, x, &sites)?;
-    let (t0, t1) = burst_span(b, x.lines);
+    let sites = inputs.pools.sites_of(pool);
+    let (kind, ratios) = burst_kind(b, inputs, &sites)?;
+    let (t0, t1) = burst_span(b, inputs.lines);
     let mut d = Draft::new(kind, Some(pool.clone()), t0, t1);
     d.lines = b.lines.clone();
-    if matches!(kind, IncidentKind::Overload | IncidentKind::QueueFull) {
-        let (r, s) = ratios(x, &sites, t0, t1 + SEC);
-        d.traffic_ratio = Some(r);
-        d.slow_ratio = Some(s);
-    }
-    finish(&mut d, x, &[], &[]);
+    d.traffic_ratio = ratios.map(|r| r.0);
+    d.slow_ratio = ratios.map(|r| r.1);
+    finish(&mut d, inputs, &[], &[]);
     Some(d)
 }
 
 /// Time range, sites, impact and W3C requests of a draft.
-fn finish(d: &mut Draft, x: &Inputs<'_>, extra_sites: &[i64], deaths: &[i64]) {
+fn finish(d: &mut Draft, inputs: &Inputs<'_>, extra_sites: &[i64], deaths: &[i64]) {
     d.lines.sort();
     d.lines.dedup();
     for &l in &d.lines {
-        d.start = d.start.min(x.lines[l].time);
-        d.end = d.end.max(x.lines[l].time);
+        d.start = d.start.min(inputs.lines[l].time);
+        d.end = d.end.max(inputs.lines[l].time);
     }
     let mut sites: BTreeSet<i64> = d
         .pool
         .as_deref()
-        .map(|p| x.pools.sites_of(p))
+        .map(|p| inputs.pools.sites_of(p))
         .unwrap_or_default()
         .into_iter()
         .collect();
     sites.extend(extra_sites);
-    sites.extend(d.lines.iter().filter_map(|&l| x.lines[l].site));
+    sites.extend(d.lines.iter().filter_map(|&l| inputs.lines[l].site));
     d.sites = sites.into_iter().collect();
-    count_lines(d, x.lines);
-    count_requests(d, x, deaths);
-    count_long_in_flight(d, x.long, deaths);
+    count_lines(d, inputs.lines);
+    count_requests(d, inputs, deaths);
+    count_long_in_flight(d, inputs.long, deaths);
     let m = &mut d.impact;
     m.failed_requests = m.abandoned
         + m.dropped
@@ -255,7 +263,7 @@ fn finish(d: &mut Draft, x: &Inputs<'_>, extra_sites: &[i64], deaths: &[i64]) {
 fn count_lines(d: &mut Draft, lines: &[Line]) {
     let m = &mut d.impact;
     for line in d.lines.iter().map(|&l| &lines[l]) {
-        match line.sig {
+        match line.signal {
             Signal::Abandoned => m.abandoned += line.count,
             Signal::Dropped => m.dropped += line.count,
             Signal::QueueTimeout => m.queue_timeouts += line.count,
@@ -273,13 +281,13 @@ fn count_lines(d: &mut Draft, lines: &[Line]) {
 
 /// W3C requests of the pool's sites that failed in the incident's time, and those in
 /// flight when a worker died.
-fn count_requests(d: &mut Draft, x: &Inputs<'_>, deaths: &[i64]) {
-    let slack = x.rules.slack_s * SEC;
+fn count_requests(d: &mut Draft, inputs: &Inputs<'_>, deaths: &[i64]) {
+    let slack = inputs.rules.slack_s * SEC;
     let (from, to) = (d.start - slack, d.end + slack);
-    let horizon = to + x.rules.in_flight_horizon_s * SEC;
+    let horizon = to + inputs.rules.in_flight_horizon_s * SEC;
     let m = &mut d.impact;
-    let lo = x.reqs.partition_point(|r| r.time < from);
-    for (i, r) in x.reqs.iter().enumerate().skip(lo) {
+    let lo = inputs.reqs.partition_point(|r| r.time < from);
+    for (i, r) in inputs.reqs.iter().enumerate().skip(lo) {
         if r.time > horizon {
             break;
         }
@@ -324,7 +332,7 @@ fn count_long_in_flight(d: &mut Draft, long: &[LongRequests], deaths: &[i64]) {
 /// The evidence of a draft: its events, then the first lines of each source.
 pub fn evidence(
     d: &Draft,
-    life: &[Life],
+    life: &[LoggedEvent],
     lines: &[Line],
     reqs: &[Request],
     pools: &Pools,
@@ -351,7 +359,7 @@ pub fn evidence(
     v
 }
 
-fn event_evidence(l: &Life, pools: &Pools) -> Evidence {
+fn event_evidence(l: &LoggedEvent, pools: &Pools) -> Evidence {
     let ev = &l.event;
     let mut summary = format!("{} {}: {}", l.provider, l.event_id, ev.kind);
     if let Some(p) = &l.pool {

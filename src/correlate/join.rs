@@ -1,7 +1,7 @@
-//! Time joins on sorted vectors: for a key (a pid, a pool) and an instant, the nearest
+//! Time joins on sorted vectors: for a key (a worker's pid) and an instant, the nearest
 //! row of the same key at or after it, or at or before it, within a tolerance. What
-//! correlation joins is small (lifecycle events, episodes), so binary search over rows
-//! sorted by key and time does it without building tables.
+//! correlation joins this way is small (the WAS events of a crash cascade), so a binary
+//! search over rows sorted by key and time does it without building tables.
 
 use std::collections::BTreeMap;
 

@@ -9,8 +9,7 @@
 //!
 //! Its inputs are plain vectors and maps ([`collect::Collected`]), its domain concepts
 //! the enums of [`crate::domain`]; the windows and thresholds are [`rules::Rules`].
-//! A new rule: a window in [`attach::window`] or an incident kind in [`incidents`]
-//! (`IncidentKind`, then its text in [`explain`]).
+//! README.md ("Layout of the code") says where a new rule goes.
 
 pub mod attach;
 pub mod collect;
@@ -29,7 +28,7 @@ use crate::domain::IncidentKind;
 
 use collect::Collected;
 use coverage::SourceRef;
-use episodes::{Episode, Life};
+use episodes::{Episode, LoggedEvent};
 use explain::LogCoverage;
 use incidents::{Draft, Inputs};
 use model::{CrashSignature, Findings, Incident, Recycle};
@@ -173,7 +172,7 @@ fn crash_signatures(drafts: &[Draft], pools: &Pools) -> BTreeMap<SignatureKey, C
 
 /// What the incidents' texts and evidence are drawn from.
 struct Found<'a> {
-    life: &'a [Life],
+    life: &'a [LoggedEvent],
     lines: &'a [Line],
     reqs: &'a [Request],
     pools: &'a Pools,
@@ -226,7 +225,7 @@ impl Found<'_> {
 fn recycle_history(
     eps: &[Episode],
     drafts: &[Draft],
-    life: &[Life],
+    life: &[LoggedEvent],
     pools: &Pools,
 ) -> Vec<Recycle> {
     let mut recycles = Vec::new();

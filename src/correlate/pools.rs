@@ -2,6 +2,7 @@
 //! applicationHost.config when the bundle has it, else from HTTPERR lines (they carry
 //! both the site id and the queue), else from ASP.NET events joined to WAS by pid.
 
+use super::rules::Rules;
 use crate::tables::Batch;
 use std::collections::BTreeMap;
 
@@ -185,6 +186,22 @@ impl Pools {
             .get(pool)
             .cloned()
             .unwrap_or_else(|| pool.to_string())
+    }
+
+    /// The pool's `shutdownTimeLimit`, else the rules' default.
+    pub fn shutdown_time_limit_s(&self, pool: Option<&str>, rules: &Rules) -> i64 {
+        let configured = pool.and_then(|p| self.settings(p));
+        configured
+            .and_then(|p| p.shutdown_time_limit_s)
+            .unwrap_or(rules.default_shutdown_time_limit_s)
+    }
+
+    /// The pool's `rapidFailProtectionInterval`, else the rules' default.
+    pub fn rapid_fail_interval_s(&self, pool: Option<&str>, rules: &Rules) -> i64 {
+        let configured = pool.and_then(|p| self.settings(p));
+        configured
+            .and_then(|p| p.rapid_fail_interval_s)
+            .unwrap_or(rules.default_rapid_fail_interval_s)
     }
 
     /// Settings of a pool, if the config has it.

@@ -47,9 +47,9 @@ pub struct Rules {
     /// Connection_Dropped lines in a burst needed to call it an overload.
     pub overload_min_dropped: u64,
     /// Clients drop connections all the time: a Connection_Dropped line counts only if
-    /// it lies in a 5-minute window with at least this many of its pool...
+    /// it lies in a window of `dropped_window_s` with at least this many of its pool...
     pub dropped_min_per_window: u64,
-    /// ...and this many times the pool's mean for 5 minutes.
+    /// ...and this many times the pool's mean for such a window.
     pub dropped_factor: f64,
     /// The window those drops are counted in.
     pub dropped_window_s: i64,

@@ -1,4 +1,4 @@
-//! The lines that signal trouble, each with its pool: HTTP.sys lines by category (the
+//! The lines that signal trouble, each with its pool: HTTP.sys lines by signal (the
 //! queue names the pool; the site id maps to it otherwise), and W3C requests that failed
 //! or took long (their site maps to the pool).
 
@@ -17,7 +17,7 @@ pub struct Line {
     /// Site id.
     pub site: Option<i64>,
     /// What it signals.
-    pub sig: Signal,
+    pub signal: Signal,
     /// Reason phrase.
     pub reason: String,
     /// Status.
@@ -73,7 +73,7 @@ pub fn lines(rows: &[HttpRow], pools: &Pools) -> Vec<Line> {
     let mut v: Vec<Line> = rows
         .iter()
         .filter_map(|r| {
-            let sig = Signal::of(&r.reason)?;
+            let signal = Signal::of(&r.reason)?;
             let pool = r
                 .queue
                 .as_deref()
@@ -84,7 +84,7 @@ pub fn lines(rows: &[HttpRow], pools: &Pools) -> Vec<Line> {
                 time: r.time,
                 pool,
                 site: r.site,
-                sig,
+                signal,
                 reason: r.reason.clone(),
                 status: r.status,
                 file: r.file.clone(),
@@ -100,16 +100,16 @@ pub fn lines(rows: &[HttpRow], pools: &Pools) -> Vec<Line> {
 }
 
 /// Removes the Connection_Dropped lines of times when a pool drops no more than usual
-/// (clients go away all the time): a line stays if it lies in some window (5 minutes) in
+/// (clients go away all the time): a line stays if it lies in some window (`dropped_window_s`) in
 /// which its pool dropped at least `dropped_min_per_window` connections, and
-/// `dropped_factor` times its mean per 5 minutes.
+/// `dropped_factor` times its mean per window.
 pub fn without_background_drops(lines: Vec<Line>, rules: &super::rules::Rules) -> Vec<Line> {
     use std::collections::BTreeMap;
     let window = rules.dropped_window_s * 1_000_000;
     let mut by_pool: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
     // Each line stands for `count` drops of its second.
     for (i, l) in lines.iter().enumerate() {
-        if l.sig == Signal::Dropped {
+        if l.signal == Signal::Dropped {
             by_pool.entry(l.pool.clone()).or_default().push(i);
         }
     }

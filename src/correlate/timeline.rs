@@ -2,7 +2,7 @@
 //! the lifecycle events, for the timeline charts of the report.
 
 use super::collect::Collected;
-use super::episodes::Life;
+use super::episodes::LoggedEvent;
 use super::pools::Pools;
 use crate::domain::{LifecycleKind, ReasonClass};
 use std::collections::BTreeMap;
@@ -29,8 +29,10 @@ pub struct PoolDay {
 /// housekeeping or malformed requests.
 fn charted(class: ReasonClass) -> bool {
     match class {
-        ReasonClass::AppPool | ReasonClass::Capacity | ReasonClass::Client => true,
-        ReasonClass::Unknown => true,
+        ReasonClass::AppPool
+        | ReasonClass::Capacity
+        | ReasonClass::Client
+        | ReasonClass::Unknown => true,
         ReasonClass::Benign | ReasonClass::Protocol => false,
     }
 }
@@ -39,7 +41,7 @@ fn charted(class: ReasonClass) -> bool {
 /// lifecycle events of those days as markers. A day with events only gets no chart (a
 /// year of event logs without web logs would give a chart per pool and day of markers
 /// alone); its events are in the report's incident and recycle tables.
-pub fn pool_days(c: &Collected, pools: &Pools, life: &[Life]) -> Vec<PoolDay> {
+pub fn pool_days(c: &Collected, pools: &Pools, life: &[LoggedEvent]) -> Vec<PoolDay> {
     let mut days: BTreeMap<(String, i64), PoolDay> = BTreeMap::new();
     fn get<'a>(
         days: &'a mut BTreeMap<(String, i64), PoolDay>,

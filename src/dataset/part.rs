@@ -1,6 +1,7 @@
 //! One task's part files: a Parquet file per table the task writes rows to, written
 //! batch by batch under a temporary name and renamed when finished.
 
+use crate::domain::lifecycle::{Lifecycle, Origin};
 use crate::tables::{Batch, BatchSink, TableId};
 use crate::{Error, Result};
 use polars::prelude::{CompatLevel, Field, Schema, SchemaExt};
@@ -288,6 +289,9 @@ impl BatchSink for PartWriter {
             .write(rows as u64, group)
             .map_err(|e| Error::output(o.tmp.display().to_string(), e))
     }
+
+    /// The dataset gets lifecycle events as rows of the `lifecycle` table.
+    fn lifecycle(&mut self, _: &Origin<'_>, _: &Lifecycle) {}
 }
 
 impl Drop for PartWriter {

@@ -1,80 +1,59 @@
 //! HTTP.sys reason phrases (`s-reason`, domain.md §1.4): the class each belongs to (the
 //! `reason_class` column, the chart colours) and what it signals to correlation.
 
-/// The class of a reason phrase, as written in the `reason_class` column. Declared in
-/// the order of the names, so sorting by class sorts by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ReasonClass {
-    /// The application pool failed or was unavailable.
-    AppPool,
-    /// Housekeeping, not an error (idle connections closed).
-    Benign,
-    /// Server limits and internal errors.
-    Capacity,
-    /// The client or the network went away or was too slow.
-    Client,
-    /// A malformed or refused request.
-    Protocol,
-    /// A phrase corvid does not know, or one HTTP.sys reserves.
-    Unknown,
+named_enum! {
+    /// The class of a reason phrase, as written in the `reason_class` column. Declared
+    /// in the order of the names, so sorting by class sorts by name.
+    pub enum ReasonClass {
+        /// The application pool failed or was unavailable.
+        AppPool = "app_pool",
+        /// Housekeeping, not an error (idle connections closed).
+        Benign = "benign",
+        /// Server limits and internal errors.
+        Capacity = "capacity",
+        /// The client or the network went away or was too slow.
+        Client = "client",
+        /// A malformed or refused request.
+        Protocol = "protocol",
+        /// A phrase corvid does not know, or one HTTP.sys reserves.
+        Unknown = "unknown",
+    }
 }
 
 impl ReasonClass {
-    /// The name in the `reason_class` column.
-    pub fn name(self) -> &'static str {
-        match self {
-            ReasonClass::AppPool => "app_pool",
-            ReasonClass::Benign => "benign",
-            ReasonClass::Capacity => "capacity",
-            ReasonClass::Client => "client",
-            ReasonClass::Protocol => "protocol",
-            ReasonClass::Unknown => "unknown",
-        }
-    }
-
     /// The class of a reason phrase.
     pub fn of(reason: &str) -> ReasonClass {
-        reason_entry(reason).map_or(ReasonClass::Unknown, |r| r.1)
+        classify(reason).0
     }
 }
 
-/// What an HTTP.sys line says to correlation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Signal {
-    /// The worker went away with the request (Connection_Abandoned_*).
-    Abandoned,
-    /// The pool is offline (AppOffline, Disabled).
-    Offline,
-    /// The app was shut down by policy, no worker (AppShutdown).
-    Shutdown,
-    /// The queue is full (QueueFull).
-    QueueFull,
-    /// The request waited too long in the queue (Timer_AppPool, Timer_ReqQueue, AppPoolTimer).
-    QueueTimeout,
-    /// The connection dropped before the response (Connection_Dropped).
-    Dropped,
-    /// Slow clients / bodies (Timer_MinBytesPerSecond, Timer_EntityBody): server-wide.
-    SlowClient,
-    /// Connection limits (ConnLimit, Connections_Refused).
-    Capacity,
+named_enum! {
+    /// What an HTTP.sys line says to correlation.
+    pub enum Signal {
+        /// The worker went away with the request (Connection_Abandoned_*).
+        Abandoned = "abandoned",
+        /// The pool is offline (AppOffline, Disabled).
+        Offline = "offline",
+        /// The app was shut down by policy, no worker (AppShutdown).
+        Shutdown = "shutdown",
+        /// The queue is full (QueueFull).
+        QueueFull = "queue_full",
+        /// The request waited too long in the queue (Timer_AppPool, Timer_ReqQueue,
+        /// AppPoolTimer).
+        QueueTimeout = "queue_timeout",
+        /// The connection dropped before the response (Connection_Dropped).
+        Dropped = "dropped",
+        /// Slow clients / bodies (Timer_MinBytesPerSecond, Timer_EntityBody): server-wide.
+        SlowClient = "slow_client",
+        /// Connection limits (ConnLimit, Connections_Refused).
+        Capacity = "capacity",
+    }
 }
 
 impl Signal {
-    /// Every signal.
-    pub const ALL: [Signal; 8] = [
-        Signal::Abandoned,
-        Signal::Offline,
-        Signal::Shutdown,
-        Signal::QueueFull,
-        Signal::QueueTimeout,
-        Signal::Dropped,
-        Signal::SlowClient,
-        Signal::Capacity,
-    ];
-
     /// What a reason phrase signals, if anything.
     pub fn of(reason: &str) -> Option<Signal> {
-        reason_entry(reason).and_then(|r| r.2)
+        classify(reason).1
     }
 
     /// Whether the line says the application pool failed (not the network or clients).
@@ -87,6 +66,12 @@ impl Signal {
             | Signal::QueueTimeout => true,
             Signal::Dropped | Signal::SlowClient | Signal::Capacity => false,
         }
+    }
+
+    /// Whether the line is a request that failed as if its worker went away (every
+    /// app-pool signal but a full queue, which says the worker is alive but slow).
+    pub fn is_worker_gone(self) -> bool {
+        self.is_app_pool() && self != Signal::QueueFull
     }
 }
 
@@ -151,14 +136,14 @@ fn reason_entry(reason: &str) -> Option<&'static (&'static str, ReasonClass, Opt
     REASONS.iter().find(|r| r.0 == reason)
 }
 
+/// The class of a reason phrase and what it signals, in one lookup.
+pub fn classify(reason: &str) -> (ReasonClass, Option<Signal>) {
+    reason_entry(reason).map_or((ReasonClass::Unknown, None), |r| (r.1, r.2))
+}
+
 /// Whether the phrase is one HTTP.sys is known to write.
 pub fn is_known(reason: &str) -> bool {
     reason_entry(reason).is_some()
-}
-
-/// Whether lines with this phrase are kept for correlation.
-pub fn is_signal(reason: &str) -> bool {
-    Signal::of(reason).is_some()
 }
 
 #[cfg(test)]
@@ -182,15 +167,7 @@ mod tests {
 
     #[test]
     fn class_order_is_name_order() {
-        let all = [
-            C::AppPool,
-            C::Benign,
-            C::Capacity,
-            C::Client,
-            C::Protocol,
-            C::Unknown,
-        ];
-        for w in all.windows(2) {
+        for w in ReasonClass::ALL.windows(2) {
             assert!(w[0] < w[1] && w[0].name() < w[1].name());
         }
     }

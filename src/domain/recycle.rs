@@ -1,70 +1,33 @@
 //! Why WAS recycled or shut down a worker process (domain.md §3.1, §5.2): the reason, the
 //! WAS event that logs it, and the `logEventOnRecycle` flag that makes WAS log it.
 
-use serde::{Deserialize, Serialize};
-
-/// A recycle or shutdown reason. Serialized as its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecycleReason {
-    /// `periodicRestart.time` elapsed (WAS 5074).
-    Time,
-    /// `periodicRestart.requests` reached (5075).
-    Requests,
-    /// A `periodicRestart.schedule` time (5076).
-    Schedule,
-    /// `periodicRestart.memory` (virtual) exceeded (5077).
-    Memory,
-    /// An ISAPI reported itself unhealthy (5078, W3SVC-WP 2299).
-    IsapiUnhealthy,
-    /// Recycled by an administrator or a script (5079).
-    OnDemand,
-    /// The pool's configuration changed (5080).
-    ConfigChange,
-    /// The configuration store changed (5081).
-    ConfigStore,
-    /// `periodicRestart.privateMemory` exceeded (5117).
-    PrivateMemory,
-    /// Idle timeout shut the process down (5186).
-    Idle,
+named_enum! {
+    /// A recycle or shutdown reason.
+    pub enum RecycleReason {
+        /// `periodicRestart.time` elapsed (WAS 5074).
+        Time = "time",
+        /// `periodicRestart.requests` reached (5075).
+        Requests = "requests",
+        /// A `periodicRestart.schedule` time (5076).
+        Schedule = "schedule",
+        /// `periodicRestart.memory` (virtual) exceeded (5077).
+        Memory = "memory",
+        /// An ISAPI reported itself unhealthy (5078, W3SVC-WP 2299).
+        IsapiUnhealthy = "isapi_unhealthy",
+        /// Recycled by an administrator or a script (5079).
+        OnDemand = "on_demand",
+        /// The pool's configuration changed (5080).
+        ConfigChange = "config_change",
+        /// The configuration store changed (5081).
+        ConfigStore = "config_store",
+        /// `periodicRestart.privateMemory` exceeded (5117).
+        PrivateMemory = "private_memory",
+        /// Idle timeout shut the process down (5186).
+        Idle = "idle",
+    }
 }
 
 impl RecycleReason {
-    /// Every reason.
-    pub const ALL: [RecycleReason; 10] = [
-        RecycleReason::Time,
-        RecycleReason::Requests,
-        RecycleReason::Schedule,
-        RecycleReason::Memory,
-        RecycleReason::IsapiUnhealthy,
-        RecycleReason::OnDemand,
-        RecycleReason::ConfigChange,
-        RecycleReason::ConfigStore,
-        RecycleReason::PrivateMemory,
-        RecycleReason::Idle,
-    ];
-
-    /// The name in the `lifecycle` table and findings.
-    pub fn name(self) -> &'static str {
-        match self {
-            RecycleReason::Time => "time",
-            RecycleReason::Requests => "requests",
-            RecycleReason::Schedule => "schedule",
-            RecycleReason::Memory => "memory",
-            RecycleReason::IsapiUnhealthy => "isapi_unhealthy",
-            RecycleReason::OnDemand => "on_demand",
-            RecycleReason::ConfigChange => "config_change",
-            RecycleReason::ConfigStore => "config_store",
-            RecycleReason::PrivateMemory => "private_memory",
-            RecycleReason::Idle => "idle",
-        }
-    }
-
-    /// The reason of a name (scenario files, ground truth).
-    pub fn from_name(name: &str) -> Option<RecycleReason> {
-        Self::ALL.into_iter().find(|r| r.name() == name)
-    }
-
     /// The WAS event that logs it.
     pub const fn was_event(self) -> u16 {
         match self {
@@ -99,13 +62,10 @@ impl RecycleReason {
 
     /// The reason a `logEventOnRecycle` flag stands for.
     pub fn of_log_flag(flag: &str) -> Option<RecycleReason> {
-        Self::ALL.into_iter().find(|r| r.log_flag() == Some(flag))
-    }
-}
-
-impl std::fmt::Display for RecycleReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|r| r.log_flag() == Some(flag))
     }
 }
 
@@ -115,7 +75,7 @@ mod tests {
 
     #[test]
     fn names_events_and_flags_round_trip() {
-        for r in RecycleReason::ALL {
+        for &r in RecycleReason::ALL {
             assert_eq!(RecycleReason::from_name(r.name()), Some(r));
             let json = serde_json::to_string(&r).unwrap();
             assert_eq!(json, format!("\"{}\"", r.name()));

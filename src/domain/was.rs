@@ -176,7 +176,7 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), EVENTS.len());
-        for r in RecycleReason::ALL {
+        for &r in RecycleReason::ALL {
             let e = event(r.was_event()).unwrap_or_else(|| panic!("{r}: no WAS event"));
             assert_eq!(e.reason, Some(r));
         }

@@ -2,8 +2,8 @@
 //! process and reads each into a typed [`Lifecycle`] (domain.md §3 for layouts, §5 for
 //! meaning; the WAS event table is `domain::was`). Named and positional EventData both
 //! work: a named item wins, else its documented position.
-//!
-//! A new event: one arm in [`extract`] (or one row in `domain::was::EVENTS`).
+//! A new event of a known kind is one arm in [`extract`] (a WAS event: one row of
+//! `domain::was::EVENTS`); README.md says what a new kind takes.
 
 use crate::domain::lifecycle::{Lifecycle, LifecycleKind as K, Reporter};
 use crate::domain::was::{self, Carries, Layout, WasEvent};
@@ -367,6 +367,18 @@ mod tests {
         assert_eq!(
             l.detail.as_deref(),
             Some("fatal communication error with WAS, error 0x8007006d")
+        );
+    }
+
+    #[test]
+    fn was_is_known_by_its_classic_source_name_too() {
+        let mut e = ev("", 5010, &[(None, "ShopPool"), (None, "77")]);
+        e.provider = None;
+        e.source_name = Some("WAS".into());
+        let l = extract(&e).unwrap();
+        assert_eq!(
+            (l.kind, l.reporter, l.pid),
+            (K::Hang, Reporter::Was, Some(77))
         );
     }
 

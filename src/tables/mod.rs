@@ -162,13 +162,14 @@ fixed_value_bytes!(i64, i32, bool);
 /// read; an error stops the reader. `lifecycle` also receives each lifecycle event as
 /// the typed value its `lifecycle` row was written from, as soon as it is read (the
 /// row itself arrives later, in a batch): the correlator reasons on typed values and
-/// never reads the table's text back. Sinks that only write rows ignore it.
+/// never reads the table's text back. A sink that wraps another passes both on; one
+/// that only writes rows says so with an empty `lifecycle`.
 pub trait BatchSink {
     /// Takes one batch of rows.
     fn put(&mut self, batch: Batch) -> crate::Result<()>;
 
     /// Takes one lifecycle event, typed.
-    fn lifecycle(&mut self, _origin: &Origin<'_>, _event: &Lifecycle) {}
+    fn lifecycle(&mut self, origin: &Origin<'_>, event: &Lifecycle);
 }
 
 /// A sink that discards every batch (the fuzz targets read into it).
@@ -178,6 +179,8 @@ impl BatchSink for NullSink {
     fn put(&mut self, _: Batch) -> crate::Result<()> {
         Ok(())
     }
+
+    fn lifecycle(&mut self, _: &Origin<'_>, _: &Lifecycle) {}
 }
 
 /// Declares a table: its row struct, its builder and its [`TableDef`].

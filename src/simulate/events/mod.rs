@@ -120,10 +120,11 @@ fn communication_error(server: &Server, t: i64, pool: &str, pid: String) -> Even
 
 /// A recycle event's EventData, laid out as WAS logs the reason's event (`domain::was`).
 fn recycle_data(reason: RecycleReason, pid: &str, pool: &str) -> EventData {
-    match was::event(reason.was_event()).map(|e| e.layout) {
-        Some(Layout::PidPool) => pos(&[pid, pool]),
-        Some(Layout::PoolPid) => pos(&[pool, pid]),
-        Some(Layout::Pool | Layout::PoolMaybePid) | None => pos(&[pool]),
+    let event = was::event(reason.was_event()).expect("every reason has its WAS event");
+    match event.layout {
+        Layout::PidPool => pos(&[pid, pool]),
+        Layout::PoolPid => pos(&[pool, pid]),
+        Layout::Pool | Layout::PoolMaybePid => pos(&[pool]),
     }
 }
 

@@ -127,7 +127,7 @@ pub enum Life {
     Was5002,
     /// WAS 5013 shutdown time limit exceeded.
     Was5013,
-    /// WAS recycle event (5074-5080, 5117) with the reason.
+    /// WAS recycle event (the reason's, `RecycleReason::was_event`).
     Recycle { reason: RecycleReason },
     /// WAS 5186 idle shutdown.
     Idle { minutes: i64 },

@@ -15,7 +15,8 @@ use crate::{Error, Result};
 /// the domain's order (the draws depend on it).
 fn harmless_reasons() -> Vec<RecycleReason> {
     RecycleReason::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|r| r.log_flag().is_some())
         .collect()
 }
@@ -115,6 +116,7 @@ fn place_one_at_random(p: &mut Planner<'_>, kind: IncidentKind) -> Result<()> {
 pub(super) fn place_harmless_recycles(p: &mut Planner<'_>, rate: f64, days: f64) {
     let (start, end) = (p.plan.start, p.plan.end);
     let harmless = count_for(&mut p.rng, rate, days);
+    let reasons = harmless_reasons();
     for _ in 0..harmless {
         for _attempt in 0..50 {
             let pool = p.rng.below(p.server.pools.len() as u64) as usize;
@@ -123,7 +125,7 @@ pub(super) fn place_harmless_recycles(p: &mut Planner<'_>, rate: f64, days: f64)
             }
             let t = start + 20 * MIN + p.rng.below((end - start - 60 * MIN).max(1) as u64) as i64;
             if p.free(pool, t, t + MIN) {
-                let reason = *p.rng.pick(&harmless_reasons());
+                let reason = *p.rng.pick(&reasons);
                 p.harmless_recycle(pool, t, reason);
                 p.reserve(pool, t, t + MIN);
                 break;
