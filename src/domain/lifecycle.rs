@@ -1,8 +1,10 @@
 //! What one event says happened to an application pool or a worker process (domain.md
-//! §3, §5): its kind, the component that reported it, and the typed [`Lifecycle`] that
-//! parse fills, the `lifecycle` table records and correlation reasons on.
+//! §3, §5): its kind, the component that reported it (with the provider names it logs
+//! under and the ids of its events other than WAS's, which are in [`super::was`]), and
+//! the typed [`Lifecycle`] that parse fills, the `lifecycle` table records and
+//! correlation reasons on.
 
-use super::RecycleReason;
+use super::{was, RecycleReason};
 
 /// What happened, as the `kind` column of the `lifecycle` table names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -108,6 +110,58 @@ pub enum Reporter {
     /// Service Control Manager.
     ServiceControlManager,
 }
+
+impl Reporter {
+    /// The provider names it logs under: the manifest name first (the one written),
+    /// then the classic source name where it differs. ASP.NET logs under a versioned
+    /// name (`ASP.NET 4.0.30319.0`): its name is a prefix.
+    pub const fn providers(self) -> &'static [&'static str] {
+        match self {
+            Reporter::Was => was::PROVIDERS,
+            Reporter::W3svcWp => &["Microsoft-Windows-IIS-W3SVC-WP", "W3SVC-WP"],
+            Reporter::ApplicationError => &["Application Error"],
+            Reporter::Wer => &["Windows Error Reporting"],
+            Reporter::DotNetRuntime => &[".NET Runtime"],
+            Reporter::AspNet => &["ASP.NET"],
+            Reporter::ServiceControlManager => &["Service Control Manager"],
+        }
+    }
+
+    /// The provider name it writes (the first of [`providers`](Self::providers)).
+    pub const fn provider(self) -> &'static str {
+        self.providers()[0]
+    }
+}
+
+/// Application Error: a process faulted.
+pub const APPLICATION_FAULT: u16 = 1000;
+/// Windows Error Reporting: a problem report (a crash, or another failure).
+pub const WER_REPORT: u16 = 1001;
+/// .NET Runtime: an unhandled exception ended the process.
+pub const DOTNET_UNHANDLED_EXCEPTION: u16 = 1026;
+/// ASP.NET: a web event warning (web event 3005: an unhandled exception in a request).
+pub const ASPNET_WEB_EVENT: u16 = 1309;
+/// Service Control Manager: a service terminated unexpectedly; a recovery action follows.
+pub const SCM_TERMINATED_RECOVERING: u16 = 7031;
+/// Service Control Manager: a service terminated unexpectedly.
+pub const SCM_TERMINATED: u16 = 7034;
+/// Service Control Manager: a service entered the running or stopped state (not a
+/// lifecycle event: parse does not read it, the simulator writes it).
+pub const SCM_STATE_CHANGE: u16 = 7036;
+/// W3SVC-WP: the worker failed to initialize communication with HTTP.sys.
+pub const WP_HTTP_INIT_FAILED: u16 = 2269;
+/// W3SVC-WP: an ISAPI reported itself unhealthy, so the worker is recycled.
+pub const WP_ISAPI_UNHEALTHY: u16 = 2299;
+/// W3SVC-WP: a module failed to load or initialize, so the worker does not start.
+pub const WP_MODULE_FAILURES: &[u16] =
+    &[2276, 2277, 2278, 2279, 2280, 2281, 2282, 2294, 2297, 2303];
+
+/// Display name of the WAS service, as Service Control Manager names it.
+pub const WAS_SERVICE: &str = "Windows Process Activation Service";
+/// Display name of the W3SVC service, as Service Control Manager names it.
+pub const W3SVC_SERVICE: &str = "World Wide Web Publishing Service";
+/// The IIS services whose termination is a lifecycle event: display and short names.
+pub const IIS_SERVICES: &[&str] = &[WAS_SERVICE, W3SVC_SERVICE, "WAS", "W3SVC"];
 
 /// What one event says about a pool or a worker process.
 #[derive(Debug, Clone, PartialEq)]

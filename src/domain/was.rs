@@ -4,8 +4,12 @@
 
 use super::{DisableCause, LifecycleKind, RecycleReason};
 
+/// The manifest provider name WAS logs under.
+pub const PROVIDER: &str = "Microsoft-Windows-WAS";
+/// The classic event source name of WAS (`EventSourceName`).
+pub const SOURCE_NAME: &str = "WAS";
 /// Provider names WAS logs under (manifest name, classic source name).
-pub const PROVIDERS: &[&str] = &["Microsoft-Windows-WAS", "WAS"];
+pub const PROVIDERS: &[&str] = &[PROVIDER, SOURCE_NAME];
 
 /// Rapid-fail protection disabled the pool.
 pub const RAPID_FAIL: u16 = 5002;

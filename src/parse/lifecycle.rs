@@ -1,11 +1,12 @@
 //! Recognises the events that tell what happened to an application pool or a worker
 //! process and reads each into a typed [`Lifecycle`] (domain.md §3 for layouts, §5 for
-//! meaning; the WAS event table is `domain::was`). Named and positional EventData both
-//! work: a named item wins, else its documented position.
+//! meaning; the WAS event table is `domain::was`, the other reporters' provider names
+//! and event ids are `domain::lifecycle`). Named and positional EventData both work: a
+//! named item wins, else its documented position.
 //! A new event of a known kind is one arm in [`extract`] (a WAS event: one row of
 //! `domain::was::EVENTS`); README.md says what a new kind takes.
 
-use crate::domain::lifecycle::{Lifecycle, LifecycleKind as K, Reporter};
+use crate::domain::lifecycle::{self as lc, Lifecycle, LifecycleKind as K, Reporter};
 use crate::domain::was::{self, Carries, Layout, WasEvent};
 use crate::domain::RecycleReason;
 use crate::parse::eventdata::Event;
@@ -112,8 +113,8 @@ fn pool_maybe_pid(ev: &Event) -> (Option<String>, Option<i64>) {
     }
 }
 
-fn was(ev: &Event, id: i32) -> Option<Lifecycle> {
-    let w: &WasEvent = was::event(u16::try_from(id).ok()?)?;
+fn was(ev: &Event, id: u16) -> Option<Lifecycle> {
+    let w: &WasEvent = was::event(id)?;
     let mut l = Lifecycle::new(w.kind, Reporter::Was);
     (l.app_pool, l.pid) = match w.layout {
         Layout::Pool => (nonempty(ev.get("AppPoolID", 0)), None),
@@ -143,22 +144,22 @@ fn was(ev: &Event, id: i32) -> Option<Lifecycle> {
     Some(l)
 }
 
-fn w3svc_wp(ev: &Event, id: i32) -> Option<Lifecycle> {
+fn w3svc_wp(ev: &Event, id: u16) -> Option<Lifecycle> {
     let l = match id {
-        2269 => {
+        lc::WP_HTTP_INIT_FAILED => {
             let mut l = Lifecycle::new(K::StartFailure, Reporter::W3svcWp);
             (l.app_pool, l.pid) = was_pool_pid(ev, false);
             l.detail =
                 Some("worker process failed to initialize communication with http.sys".into());
             l
         }
-        2299 => {
+        lc::WP_ISAPI_UNHEALTHY => {
             let mut l = Lifecycle::new(K::Recycle, Reporter::W3svcWp);
             l.recycle_reason = Some(RecycleReason::IsapiUnhealthy);
             l.detail = nonempty(ev.get("Reason", 0));
             l
         }
-        2276..=2282 | 2294 | 2297 | 2303 => {
+        _ if lc::WP_MODULE_FAILURES.contains(&id) => {
             let mut l = Lifecycle::new(K::StartFailure, Reporter::W3svcWp);
             l.detail = nonempty(ev.get("ModuleDll", 0));
             l
@@ -243,15 +244,12 @@ fn aspnet_1309(ev: &Event) -> Option<Lifecycle> {
     Some(l)
 }
 
-fn scm(ev: &Event, id: i32) -> Option<Lifecycle> {
+fn scm(ev: &Event, id: u16) -> Option<Lifecycle> {
     let service = ev.get("param1", 0)?.trim();
-    let iis = [
-        "Windows Process Activation Service",
-        "World Wide Web Publishing Service",
-        "WAS",
-        "W3SVC",
-    ];
-    if !iis.iter().any(|s| service.eq_ignore_ascii_case(s)) {
+    if !lc::IIS_SERVICES
+        .iter()
+        .any(|s| service.eq_ignore_ascii_case(s))
+    {
         return None;
     }
     let times = ev.get("param2", 1).unwrap_or("?");
@@ -259,7 +257,7 @@ fn scm(ev: &Event, id: i32) -> Option<Lifecycle> {
     l.process_name = Some(service.to_string());
     l.detail = Some(format!(
         "service terminated unexpectedly ({times} time(s)){}",
-        if id == 7031 {
+        if id == lc::SCM_TERMINATED_RECOVERING {
             "; Windows will take its recovery action"
         } else {
             ""
@@ -270,26 +268,31 @@ fn scm(ev: &Event, id: i32) -> Option<Lifecycle> {
 
 /// What the event says about a pool or worker process, if it is one corvid knows.
 pub fn extract(ev: &Event) -> Option<Lifecycle> {
-    let id = ev.event_id16()?;
-    if is_provider(ev, was::PROVIDERS) {
+    let id = u16::try_from(ev.event_id16()?).ok()?;
+    let from = |r: Reporter| is_provider(ev, r.providers());
+    if from(Reporter::Was) {
         return was(ev, id);
     }
-    if is_provider(ev, &["Microsoft-Windows-IIS-W3SVC-WP", "W3SVC-WP"]) {
+    if from(Reporter::W3svcWp) {
         return w3svc_wp(ev, id);
     }
-    let provider = |names: &[&str]| is_provider(ev, names);
+    // ASP.NET logs under a versioned provider name, never a classic source name.
+    let aspnet = |p: &str| {
+        Reporter::AspNet
+            .providers()
+            .iter()
+            .any(|n| p.starts_with(n))
+    };
     match id {
-        1000 if provider(&["Application Error"]) => application_error(ev),
-        1001 if provider(&["Windows Error Reporting"]) => wer(ev),
-        1026 if provider(&[".NET Runtime"]) => dotnet_runtime(ev),
-        1309 if ev
-            .provider
-            .as_deref()
-            .is_some_and(|p| p.starts_with("ASP.NET")) =>
+        lc::APPLICATION_FAULT if from(Reporter::ApplicationError) => application_error(ev),
+        lc::WER_REPORT if from(Reporter::Wer) => wer(ev),
+        lc::DOTNET_UNHANDLED_EXCEPTION if from(Reporter::DotNetRuntime) => dotnet_runtime(ev),
+        lc::ASPNET_WEB_EVENT if ev.provider.as_deref().is_some_and(aspnet) => aspnet_1309(ev),
+        lc::SCM_TERMINATED_RECOVERING | lc::SCM_TERMINATED
+            if from(Reporter::ServiceControlManager) =>
         {
-            aspnet_1309(ev)
+            scm(ev, id)
         }
-        7031 | 7034 if provider(&["Service Control Manager"]) => scm(ev, id),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 //! WER 1001 report, .NET Runtime 1026 and the ASP.NET 1309 of the request that threw.
 
 use super::{base, filetime, pos};
+use crate::domain::lifecycle::{self as lc, Reporter};
 use crate::simulate::evtx_writer::Event;
 use crate::simulate::model::Server;
 use crate::simulate::plan::LifeEvent;
@@ -32,7 +33,7 @@ pub(super) fn app_error(
     let report = guid(rng);
     let module_path = format!("C:\\Windows\\System32\\{module}");
     Event {
-        event_id: 1000,
+        event_id: lc::APPLICATION_FAULT,
         qualifiers: Some(0),
         level: 2,
         task: 100,
@@ -53,7 +54,7 @@ pub(super) fn app_error(
             "",
             "",
         ]),
-        ..app(server, e.time, "Application Error")
+        ..app(server, e.time, Reporter::ApplicationError.provider())
     }
 }
 
@@ -72,7 +73,7 @@ pub(super) fn wer_report(
     let p9 = exception_type.unwrap_or("");
     let cab = "0".to_string();
     Event {
-        event_id: 1001,
+        event_id: lc::WER_REPORT,
         qualifiers: Some(0),
         level: 4,
         task: 0,
@@ -93,7 +94,7 @@ pub(super) fn wer_report(
             p9,
             "",
         ]),
-        ..app(server, t, "Windows Error Reporting")
+        ..app(server, t, Reporter::Wer.provider())
     }
 }
 
@@ -103,12 +104,12 @@ pub(super) fn dot_net_crash(server: &Server, t: i64, exception_type: &str, messa
         "Application: w3wp.exe\nFramework Version: v4.0.30319\nDescription: The process was terminated due to an unhandled exception.\nException Info: {exception_type}\n   at Contoso.Shop.Checkout.Process()\n\n{message}"
     );
     Event {
-        event_id: 1026,
+        event_id: lc::DOTNET_UNHANDLED_EXCEPTION,
         qualifiers: Some(0),
         level: 2,
         task: 0,
         data: pos(&[&text]),
-        ..app(server, t, ".NET Runtime")
+        ..app(server, t, Reporter::DotNetRuntime.provider())
     }
 }
 
@@ -170,13 +171,18 @@ pub(super) fn asp_net_error(
         "   at Contoso.Shop.Checkout.Process()",
     ];
     Event {
-        event_id: 1309,
+        event_id: lc::ASPNET_WEB_EVENT,
         qualifiers: Some(32768),
         level: 3,
         task: 3,
         data: pos(&vals),
-        ..app(server, t, "ASP.NET 4.0.30319.0")
+        ..app(server, t, &aspnet_provider())
     }
+}
+
+/// The provider name of the ASP.NET the simulated server runs (4.0).
+fn aspnet_provider() -> String {
+    format!("{} 4.0.30319.0", Reporter::AspNet.provider())
 }
 
 fn rng_pid(t: i64) -> u32 {

@@ -3,6 +3,7 @@
 //! Windows Update failure reports and a crashing search indexer.
 
 use super::{base, pos, SCM_GUID};
+use crate::domain::lifecycle::{self as lc, Reporter};
 use crate::simulate::evtx_writer::{Event, EventData};
 use crate::simulate::model::Server;
 use crate::simulate::plan::Plan;
@@ -41,11 +42,11 @@ fn service_state_change(server: &Server, t: i64, rng: &mut Rng) -> Event {
     ][rng.below(3) as usize];
     let state = ["running", "stopped"][rng.below(2) as usize];
     Event {
-        event_id: 7036,
+        event_id: lc::SCM_STATE_CHANGE,
         qualifiers: Some(16384),
         level: 4,
         provider_guid: Some(SCM_GUID.into()),
-        event_source_name: Some("Service Control Manager".into()),
+        event_source_name: Some(Reporter::ServiceControlManager.provider().into()),
         execution_pid: 680,
         data: EventData::Named {
             fields: vec![
@@ -54,7 +55,12 @@ fn service_state_change(server: &Server, t: i64, rng: &mut Rng) -> Event {
             ],
             binary: None,
         },
-        ..base(server, t, "System", "Service Control Manager")
+        ..base(
+            server,
+            t,
+            "System",
+            Reporter::ServiceControlManager.provider(),
+        )
     }
 }
 
@@ -119,7 +125,7 @@ fn license_check(server: &Server, t: i64) -> Event {
 /// WER 1001 of a Windows Update scan failure (not a crash).
 fn update_failure_report(server: &Server, t: i64) -> Event {
     Event {
-        event_id: 1001,
+        event_id: lc::WER_REPORT,
         qualifiers: Some(0),
         level: 4,
         data: pos(&[
@@ -139,14 +145,14 @@ fn update_failure_report(server: &Server, t: i64) -> Event {
             "",
             "",
         ]),
-        ..base(server, t, "Application", "Windows Error Reporting")
+        ..base(server, t, "Application", Reporter::Wer.provider())
     }
 }
 
 /// Application Error 1000 of the search indexer, not of w3wp.exe.
 fn search_indexer_crash(server: &Server, t: i64) -> Event {
     Event {
-        event_id: 1000,
+        event_id: lc::APPLICATION_FAULT,
         qualifiers: Some(0),
         level: 2,
         task: 100,
@@ -167,6 +173,11 @@ fn search_indexer_crash(server: &Server, t: i64) -> Event {
             "",
             "",
         ]),
-        ..base(server, t, "Application", "Application Error")
+        ..base(
+            server,
+            t,
+            "Application",
+            Reporter::ApplicationError.provider(),
+        )
     }
 }

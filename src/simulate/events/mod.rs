@@ -2,7 +2,8 @@
 //! provider writes it (domain.md §3: WAS and Service Control Manager here, Application
 //! Error, WER, .NET Runtime and ASP.NET in `application`), plus the background noise of
 //! a real System and Application log (`background`), into System.evtx and
-//! Application.evtx.
+//! Application.evtx. Provider names and event ids of the lifecycle events are
+//! `domain::was`'s and `domain::lifecycle`'s.
 
 mod application;
 mod background;
@@ -13,6 +14,7 @@ use super::evtx_writer::{Event, EventData};
 use super::model::Server;
 use super::plan::{Life, LifeEvent};
 use super::rng::Rng;
+use crate::domain::lifecycle::{self as lc, Reporter};
 use crate::domain::was::{self, Layout};
 use crate::domain::RecycleReason;
 use crate::time::MICROS_PER_SEC;
@@ -47,7 +49,7 @@ fn base(server: &Server, time: i64, channel: &str, provider: &str) -> Event {
 fn was(server: &Server, time: i64, id: u16, level: u8, data: EventData) -> Event {
     Event {
         provider_guid: Some(WAS_GUID.into()),
-        event_source_name: Some("WAS".into()),
+        event_source_name: Some(was::SOURCE_NAME.into()),
         event_id: id,
         qualifiers: Some(match level {
             2 => 49152,
@@ -58,7 +60,7 @@ fn was(server: &Server, time: i64, id: u16, level: u8, data: EventData) -> Event
         execution_pid: WAS_SVCHOST_PID,
         execution_tid: 3120,
         data,
-        ..base(server, time, "System", was::PROVIDERS[0])
+        ..base(server, time, "System", was::PROVIDER)
     }
 }
 
@@ -132,8 +134,8 @@ fn recycle_data(reason: RecycleReason, pid: &str, pool: &str) -> EventData {
 fn service_state(server: &Server, t: i64, service: &str, running: bool) -> Event {
     Event {
         provider_guid: Some(SCM_GUID.into()),
-        event_source_name: Some("Service Control Manager".into()),
-        event_id: 7036,
+        event_source_name: Some(Reporter::ServiceControlManager.provider().into()),
+        event_id: lc::SCM_STATE_CHANGE,
         qualifiers: Some(16384),
         level: 4,
         execution_pid: 680,
@@ -153,6 +155,11 @@ fn service_state(server: &Server, t: i64, service: &str, running: bool) -> Event
                     .collect(),
             ),
         },
-        ..base(server, t, "System", "Service Control Manager")
+        ..base(
+            server,
+            t,
+            "System",
+            Reporter::ServiceControlManager.provider(),
+        )
     }
 }

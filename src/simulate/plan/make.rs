@@ -5,6 +5,7 @@
 use super::incidents::Planner;
 use super::place::{place_at_random, place_by_hand, place_harmless_recycles};
 use super::{Incident, Life, LifeEvent, Plan, PoolPlan, State, MIN, SEC};
+use crate::domain::lifecycle::W3SVC_SERVICE;
 use crate::domain::RecycleReason;
 use crate::simulate::model::Server;
 use crate::simulate::rng::Rng;
@@ -70,7 +71,7 @@ fn plan_service_restart(p: &mut Planner<'_>) {
             pool: 0,
             pid: 0,
             what: Life::ServiceState {
-                service: "World Wide Web Publishing Service",
+                service: W3SVC_SERVICE,
                 running,
             },
         });
