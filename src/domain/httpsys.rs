@@ -75,61 +75,147 @@ impl Signal {
     }
 }
 
+// The phrases, as HTTP.sys writes them: parse meets them in `s-reason`, the simulator
+// writes them.
+
+/// The application pool is offline: rapid-fail protection or a failed start (503).
+pub const APP_OFFLINE: &str = "AppOffline";
+/// The pool's worker was too busy to take the request (503).
+pub const APP_POOL_TIMER: &str = "AppPoolTimer";
+/// The application pool was shut down by policy: no worker (503).
+pub const APP_SHUTDOWN: &str = "AppShutdown";
+/// A worker of the pool quit or dropped its handle with the request pending.
+pub const CONNECTION_ABANDONED_BY_APP_POOL: &str = "Connection_Abandoned_By_AppPool";
+/// A worker quit or dropped the request queue handle with the request pending.
+pub const CONNECTION_ABANDONED_BY_REQ_QUEUE: &str = "Connection_Abandoned_By_ReqQueue";
+/// The administrator disabled the application pool (503).
+pub const DISABLED: &str = "Disabled";
+/// The pool's request queue was full (503).
+pub const QUEUE_FULL: &str = "QueueFull";
+/// The request waited too long in the application pool queue.
+pub const TIMER_APP_POOL: &str = "Timer_AppPool";
+/// The request waited too long in the request queue.
+pub const TIMER_REQ_QUEUE: &str = "Timer_ReqQueue";
+/// The site's connection limit was reached (503).
+pub const CONN_LIMIT: &str = "ConnLimit";
+/// Kernel memory ran low: HTTP.sys refused new connections.
+pub const CONNECTIONS_REFUSED: &str = "Connections_Refused";
+/// An internal server error (500).
+pub const INTERNAL: &str = "Internal";
+/// Service unavailable for no given reason (503).
+pub const NOT_APPLICABLE: &str = "N/A";
+/// No site or URL is registered for the request (404).
+pub const NOT_FOUND: &str = "NotFound";
+/// The client reset the connection before the response.
+pub const CLIENT_RESET: &str = "Client_Reset";
+/// The connection dropped before the response was sent.
+pub const CONNECTION_DROPPED: &str = "Connection_Dropped";
+/// Dropped connections too many to log one by one.
+pub const CONNECTION_DROPPED_LIST_FULL: &str = "Connection_Dropped_List_Full";
+/// The request body did not arrive in time.
+pub const TIMER_ENTITY_BODY: &str = "Timer_EntityBody";
+/// The request headers did not arrive in time.
+pub const TIMER_HEADER_WAIT: &str = "Timer_HeaderWait";
+/// The client took the response slower than the minimum rate.
+pub const TIMER_MIN_BYTES_PER_SECOND: &str = "Timer_MinBytesPerSecond";
+/// An SSL renegotiation did not complete in time.
+pub const TIMER_SSL_RENEGOTIATION: &str = "Timer_SslRenegotiation";
+/// The request was cancelled.
+pub const REQUEST_CANCELLED: &str = "Request_Cancelled";
+/// The request could not be parsed (400).
+pub const BAD_REQUEST: &str = "BadRequest";
+/// An invalid verb.
+pub const VERB: &str = "Verb";
+/// An invalid URL.
+pub const URL: &str = "URL";
+/// An invalid header.
+pub const HEADER: &str = "Header";
+/// An invalid host name.
+pub const HOSTNAME: &str = "Hostname";
+/// An invalid number (a length, a chunk size).
+pub const NUMBER: &str = "Number";
+/// An illegal carriage return or line feed.
+pub const INVALID_CR_LF: &str = "Invalid_CR/LF";
+/// A field longer than allowed.
+pub const FIELD_LENGTH: &str = "FieldLength";
+/// A request longer than allowed.
+pub const REQUEST_LENGTH: &str = "RequestLength";
+/// A URL longer than allowed.
+pub const URL_LENGTH: &str = "URL_Length";
+/// A body larger than allowed.
+pub const ENTITY_TOO_LARGE: &str = "EntityTooLarge";
+/// A required length was missing.
+pub const LENGTH_REQUIRED: &str = "LengthRequired";
+/// A required precondition was missing.
+pub const PRECONDITION: &str = "Precondition";
+/// A forbidden element or sequence.
+pub const FORBIDDEN: &str = "Forbidden";
+/// An HTTP version not supported.
+pub const VERSION_NOT_SUPPORTED: &str = "Version_N/S";
+/// Not implemented (an unknown Transfer-Encoding).
+pub const NOT_IMPLEMENTED: &str = "N/I";
+/// A request larger than allowed.
+pub const REQUEST_TOO_LARGE: &str = "Request_Too_Large";
+/// An idle connection expired (housekeeping).
+pub const TIMER_CONNECTION_IDLE: &str = "Timer_ConnectionIdle";
+/// Reserved, never written.
+pub const TIMER_RESPONSE: &str = "Timer_Response";
+
 use ReasonClass as C;
 use Signal as S;
 
 /// Every reason phrase HTTP.sys is known to write: its class and its signal.
 const REASONS: &[(&str, ReasonClass, Option<Signal>)] = &[
-    ("AppOffline", C::AppPool, Some(S::Offline)),
-    ("AppPoolTimer", C::AppPool, Some(S::QueueTimeout)),
-    ("AppShutdown", C::AppPool, Some(S::Shutdown)),
+    (APP_OFFLINE, C::AppPool, Some(S::Offline)),
+    (APP_POOL_TIMER, C::AppPool, Some(S::QueueTimeout)),
+    (APP_SHUTDOWN, C::AppPool, Some(S::Shutdown)),
     (
-        "Connection_Abandoned_By_AppPool",
+        CONNECTION_ABANDONED_BY_APP_POOL,
         C::AppPool,
         Some(S::Abandoned),
     ),
     (
-        "Connection_Abandoned_By_ReqQueue",
+        CONNECTION_ABANDONED_BY_REQ_QUEUE,
         C::AppPool,
         Some(S::Abandoned),
     ),
-    ("Disabled", C::AppPool, Some(S::Offline)),
-    ("QueueFull", C::AppPool, Some(S::QueueFull)),
-    ("Timer_AppPool", C::AppPool, Some(S::QueueTimeout)),
-    ("Timer_ReqQueue", C::AppPool, Some(S::QueueTimeout)),
-    ("ConnLimit", C::Capacity, Some(S::Capacity)),
-    ("Connections_Refused", C::Capacity, Some(S::Capacity)),
-    ("Internal", C::Capacity, None),
-    ("N/A", C::Capacity, None),
-    ("NotFound", C::Capacity, None),
-    ("Client_Reset", C::Client, None),
-    ("Connection_Dropped", C::Client, Some(S::Dropped)),
-    ("Connection_Dropped_List_Full", C::Client, Some(S::Dropped)),
-    ("Timer_EntityBody", C::Client, Some(S::SlowClient)),
-    ("Timer_HeaderWait", C::Client, None),
-    ("Timer_MinBytesPerSecond", C::Client, Some(S::SlowClient)),
-    ("Timer_SslRenegotiation", C::Client, None),
-    ("Request_Cancelled", C::Client, None),
-    ("BadRequest", C::Protocol, None),
-    ("Verb", C::Protocol, None),
-    ("URL", C::Protocol, None),
-    ("Header", C::Protocol, None),
-    ("Hostname", C::Protocol, None),
-    ("Number", C::Protocol, None),
-    ("Invalid_CR/LF", C::Protocol, None),
-    ("FieldLength", C::Protocol, None),
-    ("RequestLength", C::Protocol, None),
-    ("URL_Length", C::Protocol, None),
-    ("EntityTooLarge", C::Protocol, None),
-    ("LengthRequired", C::Protocol, None),
-    ("Precondition", C::Protocol, None),
-    ("Forbidden", C::Protocol, None),
-    ("Version_N/S", C::Protocol, None),
-    ("N/I", C::Protocol, None),
-    ("Request_Too_Large", C::Protocol, None),
-    ("Timer_ConnectionIdle", C::Benign, None),
+    (DISABLED, C::AppPool, Some(S::Offline)),
+    (QUEUE_FULL, C::AppPool, Some(S::QueueFull)),
+    (TIMER_APP_POOL, C::AppPool, Some(S::QueueTimeout)),
+    (TIMER_REQ_QUEUE, C::AppPool, Some(S::QueueTimeout)),
+    (CONN_LIMIT, C::Capacity, Some(S::Capacity)),
+    (CONNECTIONS_REFUSED, C::Capacity, Some(S::Capacity)),
+    (INTERNAL, C::Capacity, None),
+    (NOT_APPLICABLE, C::Capacity, None),
+    (NOT_FOUND, C::Capacity, None),
+    (CLIENT_RESET, C::Client, None),
+    (CONNECTION_DROPPED, C::Client, Some(S::Dropped)),
+    (CONNECTION_DROPPED_LIST_FULL, C::Client, Some(S::Dropped)),
+    (TIMER_ENTITY_BODY, C::Client, Some(S::SlowClient)),
+    (TIMER_HEADER_WAIT, C::Client, None),
+    (TIMER_MIN_BYTES_PER_SECOND, C::Client, Some(S::SlowClient)),
+    (TIMER_SSL_RENEGOTIATION, C::Client, None),
+    (REQUEST_CANCELLED, C::Client, None),
+    (BAD_REQUEST, C::Protocol, None),
+    (VERB, C::Protocol, None),
+    (URL, C::Protocol, None),
+    (HEADER, C::Protocol, None),
+    (HOSTNAME, C::Protocol, None),
+    (NUMBER, C::Protocol, None),
+    (INVALID_CR_LF, C::Protocol, None),
+    (FIELD_LENGTH, C::Protocol, None),
+    (REQUEST_LENGTH, C::Protocol, None),
+    (URL_LENGTH, C::Protocol, None),
+    (ENTITY_TOO_LARGE, C::Protocol, None),
+    (LENGTH_REQUIRED, C::Protocol, None),
+    (PRECONDITION, C::Protocol, None),
+    (FORBIDDEN, C::Protocol, None),
+    (VERSION_NOT_SUPPORTED, C::Protocol, None),
+    (NOT_IMPLEMENTED, C::Protocol, None),
+    (REQUEST_TOO_LARGE, C::Protocol, None),
+    (TIMER_CONNECTION_IDLE, C::Benign, None),
     // Reserved, never written (domain.md §1.4), but a known phrase.
-    ("Timer_Response", C::Unknown, None),
+    (TIMER_RESPONSE, C::Unknown, None),
 ];
 
 fn reason_entry(reason: &str) -> Option<&'static (&'static str, ReasonClass, Option<Signal>)> {

@@ -20,6 +20,7 @@ pub mod traffic;
 pub mod truth;
 pub mod zipout;
 
+use crate::domain::httpsys;
 use crate::{Error, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -252,16 +253,16 @@ fn scanner_noise(
     let mut out = Vec::new();
     let mut t = plan.start;
     let reasons: [(&str, Option<u16>, &str); 6] = [
-        ("BadRequest", Some(400), "/"),
-        ("URL", Some(400), "/..%5c..%5cwindows%5cwin.ini"),
-        ("Hostname", Some(400), "/"),
+        (httpsys::BAD_REQUEST, Some(400), "/"),
+        (httpsys::URL, Some(400), "/..%5c..%5cwindows%5cwin.ini"),
+        (httpsys::HOSTNAME, Some(400), "/"),
         (
-            "Forbidden",
+            httpsys::FORBIDDEN,
             Some(403),
             "/scripts/..%c1%1c../winnt/system32/cmd.exe",
         ),
-        ("NotFound", Some(404), "/cgi-bin/test.cgi"),
-        ("Verb", Some(400), "/"),
+        (httpsys::NOT_FOUND, Some(404), "/cgi-bin/test.cgi"),
+        (httpsys::VERB, Some(400), "/"),
     ];
     loop {
         t += rng.exp(3.0 * 3600.0 * 1e6) as i64;
@@ -286,7 +287,11 @@ fn scanner_noise(
                 s_ip: server.ip,
                 s_port: 443,
                 version: "HTTP/1.1",
-                method: if reason == "Verb" { "PROPFIND" } else { "GET" },
+                method: if reason == httpsys::VERB {
+                    "PROPFIND"
+                } else {
+                    "GET"
+                },
                 uri: uri.into(),
                 streamid: None,
                 status,
@@ -309,7 +314,7 @@ fn scanner_noise(
                 streamid: None,
                 status: None,
                 site: None,
-                reason: "Client_Reset",
+                reason: httpsys::CLIENT_RESET,
                 queue: None,
             });
         }

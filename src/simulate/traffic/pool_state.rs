@@ -5,6 +5,7 @@
 
 use super::request::{connection_line, Request};
 use super::{SiteGen, SEC};
+use crate::domain::httpsys;
 use crate::simulate::httperr_out::HttpErr;
 use crate::simulate::plan::{Impact, Phase, State};
 
@@ -15,11 +16,11 @@ impl SiteGen<'_> {
         let inc = ph.incident;
         match ph.state {
             State::Offline => {
-                self.answer_503(r, inc, "AppOffline");
+                self.answer_503(r, inc, httpsys::APP_OFFLINE);
                 None
             }
             State::Gap => {
-                self.answer_503(r, inc, "AppShutdown");
+                self.answer_503(r, inc, httpsys::APP_SHUTDOWN);
                 None
             }
             State::Hung {
@@ -32,7 +33,7 @@ impl SiteGen<'_> {
             State::Restarting => Some(ph.to),
             State::QueueFull { fraction } => {
                 if self.rng.chance(fraction) {
-                    self.answer_503(r, inc, "QueueFull");
+                    self.answer_503(r, inc, httpsys::QUEUE_FULL);
                     return None;
                 }
                 r.ms *= 3.0;
@@ -73,13 +74,13 @@ impl SiteGen<'_> {
         queue_full_at: i64,
     ) {
         if r.t0 >= queue_full_at {
-            self.answer_503(r, inc, "QueueFull");
+            self.answer_503(r, inc, httpsys::QUEUE_FULL);
         } else if kill_at - r.t0 > 120 * SEC {
-            let line = self.err(r, r.t0 + 120 * SEC, None, "Timer_AppPool");
+            let line = self.err(r, r.t0 + 120 * SEC, None, httpsys::TIMER_APP_POOL);
             self.out.httperr.push(line);
             self.impact(inc, |m| m.timer_app_pool += 1);
         } else {
-            let line = self.err(r, kill_at, None, "Connection_Abandoned_By_ReqQueue");
+            let line = self.err(r, kill_at, None, httpsys::CONNECTION_ABANDONED_BY_REQ_QUEUE);
             self.out.httperr.push(line);
             self.impact(inc, |m| m.abandoned += 1);
         }
@@ -92,7 +93,7 @@ impl SiteGen<'_> {
         r.ms *= slow;
         if self.rng.chance(drop) {
             let at = r.t0 + self.rng.range(5, 30) * SEC;
-            let line = self.err(r, at, None, "Connection_Dropped");
+            let line = self.err(r, at, None, httpsys::CONNECTION_DROPPED);
             self.out.httperr.push(line);
             self.impact(inc, |m| {
                 m.dropped += 1;
@@ -100,7 +101,7 @@ impl SiteGen<'_> {
             });
             if self.rng.chance(0.3) {
                 let timer_at = at + self.rng.range(0, 3) * SEC;
-                let line = self.err(r, timer_at, None, "Timer_MinBytesPerSecond");
+                let line = self.err(r, timer_at, None, httpsys::TIMER_MIN_BYTES_PER_SECOND);
                 self.out.httperr.push(HttpErr {
                     c_port: r.c_port.wrapping_add(1),
                     ..connection_line(line)

@@ -5,6 +5,7 @@
 
 use super::w3c::Served;
 use super::{SiteGen, LB_IP, SEC};
+use crate::domain::httpsys;
 use crate::simulate::httperr_out::HttpErr;
 use crate::simulate::model::{client_ip, USER_AGENTS};
 use crate::simulate::plan::Phase;
@@ -74,7 +75,12 @@ impl SiteGen<'_> {
             .take_while(|c| c.at < done)
             .find(|c| t0 < c.started_before)
         {
-            let line = self.err(&r, c.abandon_at, None, "Connection_Abandoned_By_ReqQueue");
+            let line = self.err(
+                &r,
+                c.abandon_at,
+                None,
+                httpsys::CONNECTION_ABANDONED_BY_REQ_QUEUE,
+            );
             self.out.httperr.push(line);
             self.out.impacts.entry(c.incident).or_default().abandoned += 1;
             return;
@@ -82,7 +88,7 @@ impl SiteGen<'_> {
         // Now and then a client goes away before the response: HTTP.sys logs it, IIS
         // does not.
         if forced_ms.is_none() && self.rng.chance(0.0005) {
-            let line = self.err(&r, done, None, "Connection_Dropped");
+            let line = self.err(&r, done, None, httpsys::CONNECTION_DROPPED);
             self.out.httperr.push(line);
             return;
         }
@@ -93,7 +99,7 @@ impl SiteGen<'_> {
         // Idle keep-alive connections expire two minutes later.
         if self.rng.chance(0.02) {
             let at = done + 120 * SEC + self.rng.below(SEC as u64) as i64;
-            let line = connection_line(self.err(&r, at, None, "Timer_ConnectionIdle"));
+            let line = connection_line(self.err(&r, at, None, httpsys::TIMER_CONNECTION_IDLE));
             self.out.httperr.push(line);
         }
         self.serve(r, done);
