@@ -2,6 +2,7 @@
 //! from command-line options or a scenario file (TOML or JSON), with defaults that give
 //! a realistic day of a busy server.
 
+use crate::domain::IncidentKind;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -43,6 +44,36 @@ impl Default for Rates {
             unexplained: 0.5,
             harmless_recycle: 4.0,
         }
+    }
+}
+
+/// The kind of a harmless recycle, among the placed incidents and the rates (not an
+/// incident: nothing fails).
+pub const HARMLESS_RECYCLE: &str = "harmless_recycle";
+
+impl Rates {
+    /// The rate of every simulated incident kind, in the order their random incidents
+    /// are drawn (the draws depend on it). The match is exhaustive: a new kind must be
+    /// given a rate here, or none.
+    pub fn by_kind(&self) -> Vec<(IncidentKind, f64)> {
+        use IncidentKind as K;
+        let order_and_rate = |kind| match kind {
+            K::Crash => Some((0, self.crash)),
+            K::Hang => Some((1, self.hang)),
+            K::RapidFail => Some((2, self.rapid_fail)),
+            K::Recycle => Some((3, self.recycle)),
+            K::ShutdownTimeout => Some((4, self.shutdown_timeout)),
+            K::QueueFull => Some((5, self.queue_full)),
+            K::Overload => Some((6, self.overload)),
+            K::Unexplained => Some((7, self.unexplained)),
+            K::PoolDisabled => None,
+        };
+        let mut rates: Vec<(u8, IncidentKind, f64)> = K::ALL
+            .iter()
+            .filter_map(|&k| order_and_rate(k).map(|(o, r)| (o, k, r)))
+            .collect();
+        rates.sort_by_key(|r| r.0);
+        rates.into_iter().map(|(_, k, r)| (k, r)).collect()
     }
 }
 
@@ -137,17 +168,8 @@ impl Scenario {
             )));
         }
         let r = &self.rates;
-        for (name, v) in [
-            ("crash", r.crash),
-            ("hang", r.hang),
-            ("rapid_fail", r.rapid_fail),
-            ("recycle", r.recycle),
-            ("shutdown_timeout", r.shutdown_timeout),
-            ("queue_full", r.queue_full),
-            ("overload", r.overload),
-            ("unexplained", r.unexplained),
-            ("harmless_recycle", r.harmless_recycle),
-        ] {
+        let kinds = r.by_kind().into_iter().map(|(k, v)| (k.name(), v));
+        for (name, v) in kinds.chain([(HARMLESS_RECYCLE, r.harmless_recycle)]) {
             if !(0.0..=200.0).contains(&v) {
                 return Err(Error::Usage(format!(
                     "rate {name} must be in [0, 200] per day, got {v}"
@@ -192,6 +214,28 @@ mod tests {
         assert_eq!(a.rates.crash, 5.0);
         assert_eq!(a.rates.hang, Rates::default().hang);
         assert_eq!(a.incidents[0].pool, "ApiPool");
+    }
+
+    #[test]
+    fn rates_come_by_kind_in_draw_order() {
+        let kinds: Vec<&str> = Rates::default()
+            .by_kind()
+            .iter()
+            .map(|(k, _)| k.name())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "crash",
+                "hang",
+                "rapid_fail",
+                "recycle",
+                "shutdown_timeout",
+                "queue_full",
+                "overload",
+                "unexplained"
+            ]
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::{MIN, SEC};
 use crate::domain::{IncidentKind, RecycleReason};
 use crate::simulate::model::Server;
 use crate::simulate::rng::Rng;
-use crate::simulate::scenario::{Placed, Rates};
+use crate::simulate::scenario::{Placed, Rates, HARMLESS_RECYCLE};
 use crate::time::MICROS_PER_DAY;
 use crate::{Error, Result};
 
@@ -41,7 +41,7 @@ pub(super) fn place_by_hand(p: &mut Planner<'_>, placed: &[Placed]) -> Result<()
                 placed.at
             ))
         })?;
-        if placed.kind == "harmless_recycle" {
+        if placed.kind == HARMLESS_RECYCLE {
             p.harmless_recycle(pool, at, RecycleReason::OnDemand);
             continue;
         }
@@ -55,17 +55,7 @@ pub(super) fn place_by_hand(p: &mut Planner<'_>, placed: &[Placed]) -> Result<()
 
 /// Random incidents of every kind, at their rates.
 pub(super) fn place_at_random(p: &mut Planner<'_>, r: &Rates, days: f64) -> Result<()> {
-    let kinds = [
-        (IncidentKind::Crash, r.crash),
-        (IncidentKind::Hang, r.hang),
-        (IncidentKind::RapidFail, r.rapid_fail),
-        (IncidentKind::Recycle, r.recycle),
-        (IncidentKind::ShutdownTimeout, r.shutdown_timeout),
-        (IncidentKind::QueueFull, r.queue_full),
-        (IncidentKind::Overload, r.overload),
-        (IncidentKind::Unexplained, r.unexplained),
-    ];
-    for (kind, rate) in kinds {
+    for (kind, rate) in r.by_kind() {
         let n = count_for(&mut p.rng, rate, days);
         for _ in 0..n {
             place_one_at_random(p, kind)?;
@@ -174,7 +164,7 @@ fn pick_pool(rng: &mut Rng, server: &Server, kind: IncidentKind) -> usize {
             [named("ShopPool"), named("ApiPool")][rng.below(2) as usize]
         }
         IncidentKind::Unexplained => [named("ShopPool"), named("ApiPool")][rng.below(2) as usize],
-        // No rate places it (see `place_at_random`), and `place` refuses it by hand.
+        // No rate places it (see `Rates::by_kind`), and `place` refuses it by hand.
         IncidentKind::PoolDisabled => unreachable!("pool_disabled is not simulated"),
     }
 }
