@@ -60,6 +60,11 @@ impl RecycleReason {
         })
     }
 
+    /// Every reason a `logEventOnRecycle` flag stands for, in declaration order.
+    pub fn flagged() -> impl Iterator<Item = RecycleReason> {
+        Self::ALL.iter().copied().filter(|r| r.log_flag().is_some())
+    }
+
     /// The reason a `logEventOnRecycle` flag stands for.
     pub fn of_log_flag(flag: &str) -> Option<RecycleReason> {
         Self::ALL

@@ -2,6 +2,7 @@
 //! that shape their failures, and its sites bound to them.
 
 use super::model::Server;
+use crate::domain::RecycleReason;
 use std::fmt::Write;
 
 fn timespan(s: i64) -> String {
@@ -12,6 +13,15 @@ fn timespan(s: i64) -> String {
     } else {
         hms
     }
+}
+
+/// `logEventOnRecycle`: the flags of the reasons.
+fn log_flags(reasons: &[RecycleReason]) -> String {
+    let flags: Vec<&str> = reasons
+        .iter()
+        .map(|r| r.log_flag().expect("a logged recycle reason has a flag"))
+        .collect();
+    flags.join(", ")
 }
 
 /// The config text.
@@ -36,7 +46,7 @@ pub fn render(server: &Server) -> String {
             o,
             "                <recycling disallowOverlappingRotation=\"{}\" logEventOnRecycle=\"{}\">\r\n",
             p.disallow_overlap,
-            p.log_event_on_recycle.join(", ")
+            log_flags(&p.log_event_on_recycle)
         );
         let _ = write!(
             o,

@@ -3,6 +3,7 @@
 //! statuses, time-taken and bytes).
 
 use super::rng::Rng;
+use crate::domain::RecycleReason;
 
 /// An application pool and the settings that shape its failures.
 #[derive(Debug, Clone)]
@@ -27,8 +28,8 @@ pub struct Pool {
     pub rapid_fail_interval_s: i64,
     /// Idle timeout in minutes (0 = never).
     pub idle_timeout_min: i64,
-    /// Recycle reasons logged to the event log (`logEventOnRecycle`).
-    pub log_event_on_recycle: &'static [&'static str],
+    /// Recycle reasons logged to the event log (`logEventOnRecycle`), each with its flag.
+    pub log_event_on_recycle: Vec<RecycleReason>,
     /// Managed code: crashes come with .NET Runtime / ASP.NET events.
     pub managed: bool,
 }
@@ -110,16 +111,9 @@ const REPORT_PATHS: &[(&str, f64)] = &[
 ];
 
 /// `logEventOnRecycle` with every flag.
-const LOG_EVERY_REASON: &[&str] = &[
-    "Time",
-    "Requests",
-    "Schedule",
-    "Memory",
-    "IsapiUnhealthy",
-    "OnDemand",
-    "ConfigChange",
-    "PrivateMemory",
-];
+fn log_every_reason() -> Vec<RecycleReason> {
+    RecycleReason::flagged().collect()
+}
 
 /// The application pools of the default server (a table).
 fn pools() -> Vec<Pool> {
@@ -135,7 +129,7 @@ fn pools() -> Vec<Pool> {
             rapid_fail_max: 5,
             rapid_fail_interval_s: 300,
             idle_timeout_min: 20,
-            log_event_on_recycle: LOG_EVERY_REASON,
+            log_event_on_recycle: log_every_reason(),
             managed: false,
         },
         Pool {
@@ -149,7 +143,7 @@ fn pools() -> Vec<Pool> {
             rapid_fail_max: 5,
             rapid_fail_interval_s: 300,
             idle_timeout_min: 20,
-            log_event_on_recycle: LOG_EVERY_REASON,
+            log_event_on_recycle: log_every_reason(),
             managed: true,
         },
         Pool {
@@ -163,7 +157,12 @@ fn pools() -> Vec<Pool> {
             rapid_fail_max: 5,
             rapid_fail_interval_s: 300,
             idle_timeout_min: 0,
-            log_event_on_recycle: &["Time", "Schedule", "Memory", "PrivateMemory"],
+            log_event_on_recycle: vec![
+                RecycleReason::Time,
+                RecycleReason::Schedule,
+                RecycleReason::Memory,
+                RecycleReason::PrivateMemory,
+            ],
             managed: true,
         },
         Pool {
@@ -177,7 +176,7 @@ fn pools() -> Vec<Pool> {
             rapid_fail_max: 5,
             rapid_fail_interval_s: 300,
             idle_timeout_min: 20,
-            log_event_on_recycle: LOG_EVERY_REASON,
+            log_event_on_recycle: log_every_reason(),
             managed: true,
         },
     ]

@@ -400,12 +400,7 @@ impl Planner<'_> {
     }
 
     pub(super) fn logged_reason(&mut self, pool: usize) -> RecycleReason {
-        let p = &self.server.pools[pool];
-        let logged: Vec<RecycleReason> = p
-            .log_event_on_recycle
-            .iter()
-            .filter_map(|f| RecycleReason::of_log_flag(f))
-            .collect();
+        let logged = &self.server.pools[pool].log_event_on_recycle;
         logged[self.rng.below(logged.len() as u64) as usize]
     }
 
@@ -510,8 +505,7 @@ impl Planner<'_> {
         let old = self.pid_at(pool, r);
         let logged = self.server.pools[pool]
             .log_event_on_recycle
-            .iter()
-            .any(|f| RecycleReason::of_log_flag(f) == Some(reason));
+            .contains(&reason);
         self.event(r, pool, old, Life::Recycle { reason }, logged);
         self.switch_pid(pool, r + 300_000);
     }

@@ -14,11 +14,7 @@ use crate::{Error, Result};
 /// Reasons of the random harmless recycles: those a `logEventOnRecycle` flag logs, in
 /// the domain's order (the draws depend on it).
 fn harmless_reasons() -> Vec<RecycleReason> {
-    RecycleReason::ALL
-        .iter()
-        .copied()
-        .filter(|r| r.log_flag().is_some())
-        .collect()
+    RecycleReason::flagged().collect()
 }
 
 fn count_for(rng: &mut Rng, rate_per_day: f64, days: f64) -> usize {
