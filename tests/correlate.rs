@@ -192,6 +192,68 @@ fn findings_json_has_the_documented_shape() {
 }
 
 #[test]
+fn recurring_incidents_are_one_pattern_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = mix(
+        404,
+        3.0,
+        40_000,
+        30.0,
+        "crash = 6\nhang = 2\nrecycle = 2\nharmless_recycle = 4",
+    );
+    let o = simulate::run(&sc, &dir.path().join("sim")).unwrap();
+    let out = dir.path().join("out");
+    analyze(&[&o.bundle], &out);
+    let f: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    // Group the incidents here, from the file: kind, pool and cause as the README
+    // defines it (faulting module, exception code and type, recycle reason).
+    let key = |v: &serde_json::Value, cause: &serde_json::Value| {
+        let c = [
+            "faulting_module",
+            "exception_code",
+            "exception_type",
+            "recycle_reason",
+        ]
+        .map(|k| cause[k].to_string());
+        format!("{} {} {c:?}", v["kind"], v["app_pool"])
+    };
+    let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for i in f["incidents"].as_array().unwrap() {
+        let key = key(i, &i["cause"]);
+        groups
+            .entry(key)
+            .or_default()
+            .push(i["id"].as_str().unwrap().to_string());
+    }
+    let recurring: Vec<&Vec<String>> = groups.values().filter(|g| g.len() >= 2).collect();
+    let patterns = f["patterns"].as_array().unwrap();
+    assert!(!patterns.is_empty(), "six crashes a day on few pools recur");
+    assert_eq!(patterns.len(), recurring.len());
+    for p in patterns {
+        let ids: Vec<String> = p["incidents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let key = key(p, &p["cause"]);
+        let mut expected = groups[&key].clone();
+        let mut got = ids.clone();
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "pattern {key}");
+        if ids.len() >= 3 {
+            let c = &p["cadence"];
+            assert!(c["shortest_s"].as_i64() <= c["median_s"].as_i64());
+            assert!(c["median_s"].as_i64() <= c["longest_s"].as_i64());
+        } else {
+            assert!(p["cadence"].is_null());
+        }
+    }
+}
+
+#[test]
 fn log_text_cannot_inject_markdown_or_html() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("bundle");

@@ -19,6 +19,7 @@ pub mod explain;
 pub mod incidents;
 pub mod join;
 pub mod model;
+pub mod patterns;
 pub mod pools;
 pub mod rules;
 pub mod signals;
@@ -107,6 +108,7 @@ pub fn correlate(
             .then(a.kind.severity().cmp(&b.kind.severity()))
             .then(a.start.cmp(&b.start))
     });
+    let patterns = patterns::patterns(&incidents);
     let mut crash_signatures: Vec<CrashSignature> = sigs.into_values().collect();
     crash_signatures.sort_by(|a, b| b.count.cmp(&a.count).then(a.first.cmp(&b.first)));
     let days = timeline::pool_days(c, &pools, life);
@@ -118,6 +120,7 @@ pub fn correlate(
         summary,
         coverage: coverage::coverage(sources, c),
         incidents,
+        patterns,
         crash_signatures,
         recycles,
     };

@@ -173,8 +173,46 @@ pub struct Findings {
     pub coverage: Vec<Coverage>,
     /// Incidents, worst first.
     pub incidents: Vec<Incident>,
+    /// Recurring incidents.
+    pub patterns: Vec<Pattern>,
     /// Crash signatures.
     pub crash_signatures: Vec<CrashSignature>,
     /// Recycle history.
     pub recycles: Vec<Recycle>,
+}
+
+/// Incidents of one pool with the same kind and cause: one problem, recurring.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Pattern {
+    /// Kind of the incidents.
+    pub kind: IncidentKind,
+    /// Their pool.
+    pub app_pool: Option<String>,
+    /// Their cause (module, exception, recycle reason).
+    pub cause: Cause,
+    /// The incidents, in time order.
+    pub incidents: Vec<String>,
+    /// Failed requests over all of them.
+    pub failed_requests: u64,
+    /// Start of the first, RFC 3339 UTC.
+    pub first: String,
+    /// Start of the last, RFC 3339 UTC.
+    pub last: String,
+    /// How often they come (three incidents or more).
+    pub cadence: Option<Cadence>,
+}
+
+/// How often recurring incidents come: the intervals between their starts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Cadence {
+    /// Median interval, seconds.
+    pub median_s: i64,
+    /// Median absolute deviation of the intervals, seconds.
+    pub spread_s: i64,
+    /// Shortest interval, seconds.
+    pub shortest_s: i64,
+    /// Longest interval, seconds.
+    pub longest_s: i64,
+    /// Whether the spread is small against the median (a schedule, a leak, a timer).
+    pub regular: bool,
 }

@@ -4,7 +4,7 @@
 //! that comes from a log is escaped.
 
 use super::escape::md;
-use crate::correlate::model::{Findings, Incident};
+use crate::correlate::model::{Findings, Incident, Pattern};
 use std::fmt::Write;
 
 fn when(t: &str) -> String {
@@ -89,6 +89,7 @@ fn bundle(o: &mut String, f: &Findings, charts: &[ChartLink]) {
         f.bundle_id
     );
     summary(o, f);
+    patterns(o, f);
     coverage(o, f);
     crash_signatures(o, f);
     recycles(o, f);
@@ -126,6 +127,52 @@ fn summary(o: &mut String, f: &Findings) {
             when(&i.start),
             i.impact.failed_requests,
             md(&first_sentence(&i.explanation))
+        );
+    }
+    o.push('\n');
+}
+
+/// What a pattern's incidents have in common, in words.
+fn pattern_cause(p: &Pattern) -> String {
+    let c = &p.cause;
+    let mut parts = vec![p.kind.name().replace('_', " ")];
+    if let Some(code) = &c.exception_code {
+        let name = c.exception_name.as_deref().map(|n| format!(" ({n})"));
+        parts.push(format!("{code}{}", name.unwrap_or_default()));
+    }
+    if let Some(m) = &c.faulting_module {
+        parts.push(format!("in {m}"));
+    }
+    if let Some(t) = &c.exception_type {
+        parts.push(t.clone());
+    }
+    if let Some(r) = c.recycle_reason {
+        parts.push(format!("reason {r}"));
+    }
+    md(&parts.join(" "))
+}
+
+fn patterns(o: &mut String, f: &Findings) {
+    if f.patterns.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "### Recurring incidents\n\nIncidents of one pool with the same kind and cause are one problem:\n\n| problem | pool | incidents | how often | first | last | failed requests |\n|---|---|---|---|---|---|---|");
+    for p in &f.patterns {
+        let links = joined(
+            p.incidents
+                .iter()
+                .map(|id| format!("[{id}](#{}-{})", f.bundle_id, id.to_lowercase())),
+        );
+        let _ = writeln!(
+            o,
+            "| {} | {} | {}: {links} | {} | {} | {} | {} |",
+            pattern_cause(p),
+            p.app_pool.as_deref().map(md).unwrap_or("?".into()),
+            p.incidents.len(),
+            p.cadence.as_ref().map_or("–".into(), |c| c.describe()),
+            when(&p.first),
+            when(&p.last),
+            p.failed_requests
         );
     }
     o.push('\n');

@@ -6,7 +6,7 @@ pub mod chart;
 pub mod escape;
 pub mod markdown;
 
-use crate::correlate::model::{Coverage, CrashSignature, Findings, Incident, Recycle};
+use crate::correlate::model::{Coverage, CrashSignature, Findings, Incident, Pattern, Recycle};
 use crate::correlate::timeline::PoolDay;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -38,6 +38,14 @@ struct SignatureJson<'a> {
     signature: &'a CrashSignature,
 }
 
+/// A recurring pattern with its bundle.
+#[derive(Serialize)]
+struct PatternJson<'a> {
+    bundle_id: &'a str,
+    #[serde(flatten)]
+    pattern: &'a Pattern,
+}
+
 /// A recycle with its bundle.
 #[derive(Serialize)]
 struct RecycleJson<'a> {
@@ -54,6 +62,7 @@ struct Report<'a> {
     bundles: Vec<BundleJson<'a>>,
     coverage: Vec<CoverageJson<'a>>,
     incidents: Vec<&'a Incident>,
+    patterns: Vec<PatternJson<'a>>,
     crash_signatures: Vec<SignatureJson<'a>>,
     recycles: Vec<RecycleJson<'a>>,
 }
@@ -82,6 +91,15 @@ pub fn json(all: &[Findings]) -> String {
             })
             .collect(),
         incidents: all.iter().flat_map(|f| f.incidents.iter()).collect(),
+        patterns: all
+            .iter()
+            .flat_map(|f| {
+                f.patterns.iter().map(|p| PatternJson {
+                    bundle_id: &f.bundle_id,
+                    pattern: p,
+                })
+            })
+            .collect(),
         crash_signatures: all
             .iter()
             .flat_map(|f| {
