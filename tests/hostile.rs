@@ -343,6 +343,139 @@ fn duplicate_member_names_are_reported() {
     assert_eq!(dup.1, "archive");
 }
 
+/// A zip of one member whose central directory lists it `names.len()` times, every
+/// entry pointing at the same local header (offset 0): an overlapping-entry zip bomb.
+/// The names must all have the length of the first (the local header's).
+fn overlapping_zip(names: &[String], data: &[u8]) -> Vec<u8> {
+    let z = zip_bytes(&[(&names[0], data)]);
+    let eocd = z.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    let cd = u32::from_le_bytes(z[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    let template = &z[cd..eocd];
+    let mut out = z[..cd].to_vec();
+    for name in names {
+        assert_eq!(name.len(), names[0].len());
+        let mut entry = template.to_vec();
+        entry[46..46 + name.len()].copy_from_slice(name.as_bytes());
+        out.extend_from_slice(&entry);
+    }
+    let mut end = z[eocd..].to_vec();
+    let n = names.len() as u16;
+    end[8..10].copy_from_slice(&n.to_le_bytes());
+    end[10..12].copy_from_slice(&n.to_le_bytes());
+    end[12..16].copy_from_slice(&((out.len() - cd) as u32).to_le_bytes());
+    out.extend_from_slice(&end);
+    out
+}
+
+/// Runs `analyze` on `zip` into `out`; the seconds it took.
+fn timed_analyze(zip: &Path, out: &Path) -> f64 {
+    let started = std::time::Instant::now();
+    let o = corvid(&["analyze", "--quiet", "-o"], &[out, zip]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    started.elapsed().as_secs_f64()
+}
+
+#[test]
+fn overlapping_entries_are_refused_and_the_first_is_read_once() {
+    // 2,000 central-directory entries over one 2.3 MB member (about 10:1, under
+    // --max-ratio): 4.6 GB if each entry were inflated.
+    let mut log = HTTPERR.as_bytes().to_vec();
+    for i in 0..20_000 {
+        log.extend_from_slice(format!("2024-03-04 10:00:{:02} 10.0.0.1 {} 10.0.0.2 443 HTTP/1.1 GET /c{i} - 503 1 QueueFull ShopPool\r\n", i % 60, 10_000 + i).as_bytes());
+    }
+    let names: Vec<String> = (0..2000)
+        .map(|i| format!("LogFiles/HTTPERR/httperr{i:04}.log"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("overlap.zip");
+    std::fs::write(&zip, overlapping_zip(&names, &log)).unwrap();
+    let out = dir.path().join("out");
+    let secs = timed_analyze(&zip, &out);
+    assert!(secs < 1.0, "{secs:.2} s");
+    // One member's rows, once.
+    assert_eq!(read_table(&out, "httperr").height(), 20_002);
+    let m = manifest(&out);
+    assert_eq!(row(&m, "LogFiles/HTTPERR/httperr0000.log").2, "parsed");
+    let refused: Vec<_> = m.iter().filter(|r| r.3.contains("overlap")).collect();
+    assert_eq!(refused.len(), 1999, "{m:#?}");
+    for r in refused {
+        assert_eq!(r.2, "skipped");
+        assert!(
+            r.3.contains("'LogFiles/HTTPERR/httperr0000.log'")
+                && r.3.contains("overlapping-entry zip bomb"),
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
+fn overlapping_entries_fanning_out_through_nested_zips_are_refused_at_each_level() {
+    // 8 overlapping entries per level, 4 levels: 4,096 logs if read in full.
+    let mut z = HTTPERR.as_bytes().to_vec();
+    for level in 1..=4 {
+        let names: Vec<String> = (0..8)
+            .map(|i| match level {
+                1 => format!("LogFiles/HTTPERR/httperr{i}.log"),
+                _ => format!("fan{level}-{i}.zip"),
+            })
+            .collect();
+        z = overlapping_zip(&names, &z);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("fan.zip");
+    std::fs::write(&zip, &z).unwrap();
+    let out = dir.path().join("out");
+    let secs = timed_analyze(&zip, &out);
+    assert!(secs < 1.0, "{secs:.2} s");
+    assert_eq!(read_table(&out, "httperr").height(), 2);
+    let m = manifest(&out);
+    let refused = m
+        .iter()
+        .filter(|r| r.3.contains("overlapping-entry zip bomb"));
+    assert_eq!(refused.count(), 4 * 7, "{m:#?}");
+    let deepest = "fan4-0.zip/fan3-0.zip/fan2-0.zip/LogFiles/HTTPERR/httperr7.log";
+    assert!(row(&m, deepest)
+        .3
+        .contains("'fan4-0.zip/fan3-0.zip/fan2-0.zip/LogFiles/HTTPERR/httperr0.log'"));
+}
+
+#[test]
+fn the_total_size_limit_holds_across_nested_zips() {
+    // Three nested zips of 1 MiB each under --max-total-size 2M: the declared sizes of
+    // nested zips and of their members count against one budget per bundle, and a
+    // member never inflates past its declared size (see the test above).
+    let mut log = HTTPERR.as_bytes().to_vec();
+    let mut i = 0;
+    while log.len() < 1 << 20 {
+        log.extend_from_slice(format!("2024-03-04 10:00:01 10.0.0.1 {i} 10.0.0.2 443 HTTP/1.1 GET /{i} - 503 1 QueueFull ShopPool\r\n").as_bytes());
+        i += 1;
+    }
+    let inner = zip_bytes(&[("LogFiles/HTTPERR/httperr1.log", &log)]);
+    let z = zip_bytes(&[("a.zip", &inner), ("b.zip", &inner), ("c.zip", &inner)]);
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("nested.zip");
+    std::fs::write(&zip, &z).unwrap();
+    let out = dir.path().join("out");
+    let o = corvid(
+        &["analyze", "--quiet", "--max-total-size", "2M", "-o"],
+        &[&out, &zip],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let m = manifest(&out);
+    let parsed = m
+        .iter()
+        .filter(|r| r.1 != "archive" && r.2 == "parsed")
+        .count();
+    let over = m
+        .iter()
+        .filter(|r| r.3.contains("--max-total-size"))
+        .count();
+    assert_eq!(parsed, 1, "{m:#?}");
+    assert!(over >= 1, "{m:#?}");
+    let rows = read_table(&out, "httperr").height() as u64;
+    assert!(rows * 90 < 2 << 20, "{rows} rows");
+}
+
 #[test]
 fn a_truncated_zip_gives_up_the_members_before_the_damage() {
     let big: String = (0..4000)

@@ -7,6 +7,7 @@
 
 mod dir;
 mod limits;
+mod overlap;
 mod salvage;
 mod shared_file;
 mod walk;
