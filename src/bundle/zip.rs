@@ -169,8 +169,8 @@ impl Walk<'_> {
             );
         }
         let overlaps = overlaps(&archive);
-        for index in 0..archive.len() {
-            if let Some(first) = overlaps[index] {
+        for (index, overlap) in overlaps.into_iter().enumerate() {
+            if let Some(first) = overlap {
                 self.skip_overlapping(&archive, index, first, prefix);
                 continue;
             }
