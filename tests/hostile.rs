@@ -619,6 +619,113 @@ fn a_100_mb_line_without_newline_is_reported_in_bounded_memory() {
     assert_eq!(read_table(&out, "requests").height(), 1);
 }
 
+/// An HTTPERR data line of exactly `len` bytes (without its CR LF), the URI padded.
+fn httperr_line(len: usize) -> String {
+    let head = "2024-03-04 10:00:01 10.0.0.1 50000 10.0.0.2 443 HTTP/1.1 GET /";
+    let tail = " - 503 1 AppOffline ShopPool";
+    let pad = len - head.len() - tail.len();
+    format!("{head}{}{tail}", "a".repeat(pad))
+}
+
+#[test]
+fn max_line_cuts_at_exactly_its_value_small_or_large() {
+    // Lines of N and N + 1 bytes, alternating, so that they fall at every position
+    // of the read buffer; values under 1024 are honoured, not raised.
+    for max in [300usize, 2000, 5000] {
+        let mut log = HTTPERR.to_string();
+        for k in 0..60 {
+            log += &httperr_line(max + k % 2);
+            log += if k % 4 < 2 { "\r\n" } else { "\n" };
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let b = folder_bundle(
+            dir.path(),
+            &[("LogFiles/HTTPERR/httperr1.log", log.as_bytes())],
+        );
+        let out = dir.path().join("out");
+        let o = corvid(
+            &["analyze", "--quiet", "--max-line", &max.to_string(), "-o"],
+            &[&out, &b],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            read_table(&out, "httperr").height(),
+            2 + 30,
+            "--max-line {max}"
+        );
+        let (_, errors) = accounted(&out, "LogFiles/HTTPERR/httperr1.log");
+        assert_eq!(errors, 30, "--max-line {max}");
+        let pe = read_table(&out, "parse_errors");
+        for r in 0..pe.height() {
+            let reason = s(&pe, "reason", r).unwrap();
+            let want = format!(
+                "line of {} bytes is longer than the limit of {max} bytes (raise with --max-line)",
+                max + 1
+            );
+            assert_eq!(reason, want);
+        }
+    }
+}
+
+#[test]
+fn nonsense_limit_values_are_refused_naming_the_option_and_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = folder_bundle(
+        dir.path(),
+        &[("LogFiles/HTTPERR/httperr1.log", HTTPERR.as_bytes())],
+    );
+    let out = dir.path().join("out");
+    for (option, value, range) in [
+        ("--max-line", "18446744073709551615", "1 byte to 1G"),
+        ("--max-line", "0", "1 byte to 1G"),
+        ("--row-group-rows", "0", "1024..=16777216"),
+        ("--threads", "0", "1..=1024"),
+        ("--max-depth", "1000", "0..=32"),
+        ("--max-ratio", "0", "1.."),
+    ] {
+        let started = std::time::Instant::now();
+        let o = corvid(&["analyze", "--quiet", option, value, "-o"], &[&out, &b]);
+        assert_eq!(o.status.code(), Some(2), "{option} {value}");
+        let e = stderr(&o);
+        assert!(
+            e.contains(option) && e.contains(range),
+            "{option} {value}: {e}"
+        );
+        assert!(started.elapsed().as_secs_f64() < 1.0);
+        assert!(
+            !out.join("dataset").exists(),
+            "{option} {value}: something was written"
+        );
+    }
+}
+
+#[test]
+fn the_largest_max_line_reads_an_8_mib_line_in_bounded_time() {
+    // `--max-line 18446744073709551615` once wrapped `max_line + 1` and grew the buffer a
+    // byte per read (minutes for one 8 MiB line); that value is now refused (see above),
+    // and the largest accepted one, 1G, reads the line at once. (Peak RSS, 64 MB when
+    // run alone, is not asserted: a child spawned from this test process inherits the
+    // process's own high-water mark, which other tests running in it raise.)
+    let mut log = HTTPERR.to_string();
+    log += &httperr_line(8 << 20);
+    log += "\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let b = folder_bundle(
+        dir.path(),
+        &[("LogFiles/HTTPERR/httperr1.log", log.as_bytes())],
+    );
+    let out = dir.path().join("out");
+    let started = std::time::Instant::now();
+    let o = corvid(
+        &["analyze", "--quiet", "--max-line", "1G", "-o"],
+        &[&out, &b],
+    );
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(secs < 5.0, "{secs:.1} s");
+    assert_eq!(read_table(&out, "httperr").height(), 3);
+}
+
 #[test]
 fn binary_garbage_named_like_a_log_is_skipped_or_accounted_never_misread() {
     let mut garbage = Vec::with_capacity(300_000);
