@@ -343,6 +343,73 @@ fn duplicate_member_names_are_reported() {
     assert_eq!(dup.1, "archive");
 }
 
+/// A damaged zip (no central directory) of one member flagged as having a data
+/// descriptor, whose local header declares `declared` bytes; followed by a descriptor
+/// declaring the same, if `descriptor`.
+fn descriptor_zip(data: &[u8], declared: u32, descriptor: bool) -> Vec<u8> {
+    let z = zip_bytes(&[("LogFiles/HTTPERR/httperr1.log", data)]);
+    let eocd = z.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    let cd = u32::from_le_bytes(z[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    let mut out = z[..cd].to_vec();
+    out[6] |= 0x08;
+    out[22..26].copy_from_slice(&declared.to_le_bytes());
+    if descriptor {
+        out.extend_from_slice(b"PK\x07\x08");
+        out.extend_from_slice(&z[14..22]); // CRC and compressed size
+        out.extend_from_slice(&declared.to_le_bytes());
+    }
+    out
+}
+
+#[test]
+fn a_damaged_zips_data_descriptor_member_inflates_no_more_than_the_limits_allow() {
+    // 32 MiB of log that deflates about 600:1, in a member whose headers declare 1,000
+    // bytes (or nothing): it was inflated to its end whatever the limits.
+    let mut log = HTTPERR.as_bytes().to_vec();
+    while log.len() < 32 << 20 {
+        log.extend_from_slice(b"2024-03-04 10:00:09 10.0.0.1 50009 10.0.0.2 443 HTTP/1.1 GET /c - 503 1 QueueFull ShopPool\r\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (declared, descriptor, says) in [
+        (1000, true, "declared size of 1000 bytes"),
+        (1000, false, "declared size of 1000 bytes"),
+        (0, false, "--max-ratio"),
+    ] {
+        let zip = dir.path().join(format!("dd-{declared}-{descriptor}.zip"));
+        let z = descriptor_zip(&log, declared, descriptor);
+        let compressed = z.len() as u64;
+        std::fs::write(&zip, &z).unwrap();
+        let out = dir.path().join(format!("out-{declared}-{descriptor}"));
+        let started = std::time::Instant::now();
+        let o = corvid(
+            &[
+                "analyze",
+                "--quiet",
+                "--max-total-size",
+                "64M",
+                "--max-ratio",
+                "100",
+                "-o",
+            ],
+            &[&out, &zip],
+        );
+        let secs = started.elapsed().as_secs_f64();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(secs < 1.0, "{secs:.2} s");
+        let m = manifest(&out);
+        let r = row(&m, "LogFiles/HTTPERR/httperr1.log");
+        // `failed` when the bound is hit while the head is sniffed, `partial` later.
+        assert!(r.2 != "parsed" && r.3.contains(says), "{r:?}");
+        // Rows from at most the bound: 1,000 bytes, or compressed size times 100.
+        let bound = if declared > 0 { 1000 } else { compressed * 100 };
+        let rows = read_table(&out, "httperr").height() as u64;
+        assert!(
+            rows * 90 <= bound,
+            "{rows} rows from a bound of {bound} bytes"
+        );
+    }
+}
+
 /// A zip of one member whose central directory lists it `names.len()` times, every
 /// entry pointing at the same local header (offset 0): an overlapping-entry zip bomb.
 /// The names must all have the length of the first (the local header's).

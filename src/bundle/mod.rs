@@ -13,7 +13,7 @@ mod shared_file;
 mod walk;
 mod zip;
 
-pub use limits::{LimitedReader, Limits};
+pub use limits::{Bound, LimitedReader, Limits};
 
 use crate::{Error, Result};
 use std::fs::File;

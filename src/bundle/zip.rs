@@ -7,7 +7,8 @@ use super::salvage;
 use super::shared_file::SharedFile;
 use super::walk::Walk;
 use super::{
-    bundle_id, is_zip_magic, read_up_to, Bundle, Entry, LimitedReader, Limits, LocalFile, Source,
+    bundle_id, is_zip_magic, read_up_to, Bound, Bundle, Entry, LimitedReader, Limits, LocalFile,
+    Source,
 };
 use crate::text::display_name;
 use crate::{Error, Result};
@@ -71,7 +72,15 @@ impl ZipMember {
                     path: path.to_string(),
                     reason: "no member header where the scan found one".into(),
                 })?;
-                let mut r = LimitedReader::new(&mut member, limits.max_entry_bytes);
+                // The zip crate does not bound a data-descriptor member's output: the
+                // size the walk counted does (see `Walk::salvaged`).
+                let what = if entry.sized {
+                    Bound::Declared
+                } else {
+                    Bound::Ratio
+                };
+                let declared = LimitedReader::bounded(&mut member, entry.size, what);
+                let mut r = LimitedReader::new(declared, limits.max_entry_bytes);
                 Ok(f(&mut r))
             }
         }
@@ -241,7 +250,12 @@ impl Walk<'_> {
             scan.stop
         );
         self.opened(label, file.size(), note, true);
-        for entry in scan.entries {
+        for mut entry in scan.entries {
+            if !entry.sized {
+                // No declared size: the ratio limit bounds what its bytes may inflate to.
+                let bound = entry.compressed.saturating_mul(self.limits.max_ratio);
+                entry.size = entry.size.max(bound.min(self.limits.max_entry_bytes));
+            }
             let found = Found {
                 raw_name: String::from_utf8_lossy(&entry.name).into_owned(),
                 size: entry.size,
