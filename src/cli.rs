@@ -112,8 +112,8 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS))]
     pub threads: Option<usize>,
 
     /// Largest uncompressed entry read, e.g. 64G (protects against zip bombs).
@@ -124,20 +124,23 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "SIZE", default_value = "256G", value_parser = parse_size)]
     pub max_total_size: u64,
 
-    /// Largest compression ratio accepted for an entry over 1 MiB.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Largest compression ratio accepted for an entry over 1 MiB (1 or more).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_ratio: u64,
 
-    /// Deepest zip-in-zip nesting opened.
-    #[arg(long, value_name = "N", default_value_t = 4)]
+    /// Deepest zip-in-zip nesting opened, 0 to 32 (0: nested zips are not opened).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_DEPTH))]
     pub max_depth: usize,
 
-    /// Longest text line read; longer lines go to parse_errors (head kept).
-    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
+    /// Longest text line read, 1 byte to 1G: a line of SIZE bytes (without its line
+    /// end) is read, a longer one goes to parse_errors (its head kept). Each reading
+    /// thread may hold one line of SIZE bytes.
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_max_line)]
     pub max_line: u64,
 
-    /// Rows per Parquet row group.
-    #[arg(long, value_name = "N", default_value_t = crate::parse::DEFAULT_BATCH_ROWS)]
+    /// Most rows per Parquet row group, 1024 to 16777216 (a group also ends at 64 MiB
+    /// of column data).
+    #[arg(long, value_name = "N", default_value_t = crate::parse::DEFAULT_BATCH_ROWS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(MIN_ROW_GROUP_ROWS..=MAX_ROW_GROUP_ROWS))]
     pub row_group_rows: usize,
 
     /// Compression of the Parquet files: lz4 is the fastest to write, zstd gives files
@@ -170,6 +173,29 @@ impl ValueEnum for Codec {
             Codec::Snappy => PossibleValue::new("snappy").help("Snappy"),
             Codec::None => PossibleValue::new("none").help("uncompressed"),
         })
+    }
+}
+
+/// Most worker threads (`--threads`).
+const MAX_THREADS: u64 = 1024;
+/// Deepest nesting `--max-depth` accepts: each level is a copy on disk and a level of
+/// recursion.
+const MAX_DEPTH: u64 = 32;
+/// Longest `--max-line`.
+const MAX_LINE_LIMIT: u64 = 1 << 30;
+/// Fewest rows per row group: each group costs metadata kept until its file is closed,
+/// and one-row groups took gigabytes.
+const MIN_ROW_GROUP_ROWS: u64 = 1024;
+/// Most rows per row group.
+const MAX_ROW_GROUP_ROWS: u64 = 1 << 24;
+
+/// Parses `--max-line`: a size from 1 byte to [`MAX_LINE_LIMIT`].
+fn parse_max_line(s: &str) -> Result<u64, String> {
+    match parse_size(s)? {
+        n @ 1..=MAX_LINE_LIMIT => Ok(n),
+        n => Err(format!(
+            "{n} bytes is not in the accepted range, 1 byte to 1G ({MAX_LINE_LIMIT} bytes)"
+        )),
     }
 }
 
@@ -209,6 +235,37 @@ mod tests {
         assert_eq!(parse_size("512MiB"), Ok(512 << 20));
         assert!(parse_size("x").is_err());
         assert!(parse_size("5Q").is_err());
+    }
+
+    #[test]
+    fn nonsense_option_values_are_refused_with_the_option_and_the_range() {
+        let parse = |args: &[&str]| {
+            let mut v = vec!["corvid", "analyze", "in", "-o", "out"];
+            v.extend_from_slice(args);
+            Cli::try_parse_from(v).map_err(|e| e.to_string())
+        };
+        for (args, range) in [
+            (&["--max-line", "0"][..], "1 byte to 1G"),
+            (&["--max-line", "18446744073709551615"], "1 byte to 1G"),
+            (&["--max-line", "2G"], "1 byte to 1G"),
+            (&["--row-group-rows", "0"], "1024..=16777216"),
+            (&["--row-group-rows", "100000000"], "1024..=16777216"),
+            (&["--threads", "0"], "1..=1024"),
+            (&["--max-depth", "1000"], "0..=32"),
+            (&["--max-ratio", "0"], "1.."),
+        ] {
+            let e = parse(args).expect_err(args[0]);
+            assert!(e.contains(args[0]) && e.contains(range), "{args:?}: {e}");
+        }
+        let ok = parse(&[
+            "--max-line",
+            "1",
+            "--row-group-rows",
+            "1024",
+            "--max-depth",
+            "0",
+        ]);
+        assert!(ok.is_ok(), "{ok:?}");
     }
 
     #[test]

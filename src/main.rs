@@ -55,7 +55,7 @@ fn main() -> ExitCode {
 fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(n)
             .build_global()
             .map_err(|e| Error::Usage(format!("--threads: {e}")))?;
     }
@@ -68,10 +68,9 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
             max_ratio: args.max_ratio,
             max_depth: args.max_depth,
         },
-        max_line: usize::try_from(args.max_line)
-            .unwrap_or(usize::MAX)
-            .max(1024),
-        batch_rows: args.row_group_rows.max(1),
+        // The parser bounds both (see `cli`): used as given.
+        max_line: usize::try_from(args.max_line).unwrap_or(usize::MAX),
+        batch_rows: args.row_group_rows,
         compression: args.compression,
         progress: !args.quiet,
         rules: match &args.rules {

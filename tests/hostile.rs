@@ -343,6 +343,206 @@ fn duplicate_member_names_are_reported() {
     assert_eq!(dup.1, "archive");
 }
 
+/// A damaged zip (no central directory) of one member flagged as having a data
+/// descriptor, whose local header declares `declared` bytes; followed by a descriptor
+/// declaring the same, if `descriptor`.
+fn descriptor_zip(data: &[u8], declared: u32, descriptor: bool) -> Vec<u8> {
+    let z = zip_bytes(&[("LogFiles/HTTPERR/httperr1.log", data)]);
+    let eocd = z.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    let cd = u32::from_le_bytes(z[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    let mut out = z[..cd].to_vec();
+    out[6] |= 0x08;
+    out[22..26].copy_from_slice(&declared.to_le_bytes());
+    if descriptor {
+        out.extend_from_slice(b"PK\x07\x08");
+        out.extend_from_slice(&z[14..22]); // CRC and compressed size
+        out.extend_from_slice(&declared.to_le_bytes());
+    }
+    out
+}
+
+#[test]
+fn a_damaged_zips_data_descriptor_member_inflates_no_more_than_the_limits_allow() {
+    // 32 MiB of log that deflates about 600:1, in a member whose headers declare 1,000
+    // bytes (or nothing): it was inflated to its end whatever the limits.
+    let mut log = HTTPERR.as_bytes().to_vec();
+    while log.len() < 32 << 20 {
+        log.extend_from_slice(b"2024-03-04 10:00:09 10.0.0.1 50009 10.0.0.2 443 HTTP/1.1 GET /c - 503 1 QueueFull ShopPool\r\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (declared, descriptor, says) in [
+        (1000, true, "declared size of 1000 bytes"),
+        (1000, false, "declared size of 1000 bytes"),
+        (0, false, "--max-ratio"),
+    ] {
+        let zip = dir.path().join(format!("dd-{declared}-{descriptor}.zip"));
+        let z = descriptor_zip(&log, declared, descriptor);
+        let compressed = z.len() as u64;
+        std::fs::write(&zip, &z).unwrap();
+        let out = dir.path().join(format!("out-{declared}-{descriptor}"));
+        let started = std::time::Instant::now();
+        let o = corvid(
+            &[
+                "analyze",
+                "--quiet",
+                "--max-total-size",
+                "64M",
+                "--max-ratio",
+                "100",
+                "-o",
+            ],
+            &[&out, &zip],
+        );
+        let secs = started.elapsed().as_secs_f64();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(secs < 1.0, "{secs:.2} s");
+        let m = manifest(&out);
+        let r = row(&m, "LogFiles/HTTPERR/httperr1.log");
+        // `failed` when the bound is hit while the head is sniffed, `partial` later.
+        assert!(r.2 != "parsed" && r.3.contains(says), "{r:?}");
+        // Rows from at most the bound: 1,000 bytes, or compressed size times 100.
+        let bound = if declared > 0 { 1000 } else { compressed * 100 };
+        let rows = read_table(&out, "httperr").height() as u64;
+        assert!(
+            rows * 90 <= bound,
+            "{rows} rows from a bound of {bound} bytes"
+        );
+    }
+}
+
+/// A zip of one member whose central directory lists it `names.len()` times, every
+/// entry pointing at the same local header (offset 0): an overlapping-entry zip bomb.
+/// The names must all have the length of the first (the local header's).
+fn overlapping_zip(names: &[String], data: &[u8]) -> Vec<u8> {
+    let z = zip_bytes(&[(&names[0], data)]);
+    let eocd = z.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    let cd = u32::from_le_bytes(z[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    let template = &z[cd..eocd];
+    let mut out = z[..cd].to_vec();
+    for name in names {
+        assert_eq!(name.len(), names[0].len());
+        let mut entry = template.to_vec();
+        entry[46..46 + name.len()].copy_from_slice(name.as_bytes());
+        out.extend_from_slice(&entry);
+    }
+    let mut end = z[eocd..].to_vec();
+    let n = names.len() as u16;
+    end[8..10].copy_from_slice(&n.to_le_bytes());
+    end[10..12].copy_from_slice(&n.to_le_bytes());
+    end[12..16].copy_from_slice(&((out.len() - cd) as u32).to_le_bytes());
+    out.extend_from_slice(&end);
+    out
+}
+
+/// Runs `analyze` on `zip` into `out`; the seconds it took.
+fn timed_analyze(zip: &Path, out: &Path) -> f64 {
+    let started = std::time::Instant::now();
+    let o = corvid(&["analyze", "--quiet", "-o"], &[out, zip]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    started.elapsed().as_secs_f64()
+}
+
+#[test]
+fn overlapping_entries_are_refused_and_the_first_is_read_once() {
+    // 2,000 central-directory entries over one 2.3 MB member (about 10:1, under
+    // --max-ratio): 4.6 GB if each entry were inflated.
+    let mut log = HTTPERR.as_bytes().to_vec();
+    for i in 0..20_000 {
+        log.extend_from_slice(format!("2024-03-04 10:00:{:02} 10.0.0.1 {} 10.0.0.2 443 HTTP/1.1 GET /c{i} - 503 1 QueueFull ShopPool\r\n", i % 60, 10_000 + i).as_bytes());
+    }
+    let names: Vec<String> = (0..2000)
+        .map(|i| format!("LogFiles/HTTPERR/httperr{i:04}.log"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("overlap.zip");
+    std::fs::write(&zip, overlapping_zip(&names, &log)).unwrap();
+    let out = dir.path().join("out");
+    let secs = timed_analyze(&zip, &out);
+    assert!(secs < 1.0, "{secs:.2} s");
+    // One member's rows, once.
+    assert_eq!(read_table(&out, "httperr").height(), 20_002);
+    let m = manifest(&out);
+    assert_eq!(row(&m, "LogFiles/HTTPERR/httperr0000.log").2, "parsed");
+    let refused: Vec<_> = m.iter().filter(|r| r.3.contains("overlap")).collect();
+    assert_eq!(refused.len(), 1999, "{m:#?}");
+    for r in refused {
+        assert_eq!(r.2, "skipped");
+        assert!(
+            r.3.contains("'LogFiles/HTTPERR/httperr0000.log'")
+                && r.3.contains("overlapping-entry zip bomb"),
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
+fn overlapping_entries_fanning_out_through_nested_zips_are_refused_at_each_level() {
+    // 8 overlapping entries per level, 4 levels: 4,096 logs if read in full.
+    let mut z = HTTPERR.as_bytes().to_vec();
+    for level in 1..=4 {
+        let names: Vec<String> = (0..8)
+            .map(|i| match level {
+                1 => format!("LogFiles/HTTPERR/httperr{i}.log"),
+                _ => format!("fan{level}-{i}.zip"),
+            })
+            .collect();
+        z = overlapping_zip(&names, &z);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("fan.zip");
+    std::fs::write(&zip, &z).unwrap();
+    let out = dir.path().join("out");
+    let secs = timed_analyze(&zip, &out);
+    assert!(secs < 1.0, "{secs:.2} s");
+    assert_eq!(read_table(&out, "httperr").height(), 2);
+    let m = manifest(&out);
+    let refused = m
+        .iter()
+        .filter(|r| r.3.contains("overlapping-entry zip bomb"));
+    assert_eq!(refused.count(), 4 * 7, "{m:#?}");
+    let deepest = "fan4-0.zip/fan3-0.zip/fan2-0.zip/LogFiles/HTTPERR/httperr7.log";
+    assert!(row(&m, deepest)
+        .3
+        .contains("'fan4-0.zip/fan3-0.zip/fan2-0.zip/LogFiles/HTTPERR/httperr0.log'"));
+}
+
+#[test]
+fn the_total_size_limit_holds_across_nested_zips() {
+    // Three nested zips of 1 MiB each under --max-total-size 2M: the declared sizes of
+    // nested zips and of their members count against one budget per bundle, and a
+    // member never inflates past its declared size (see the test above).
+    let mut log = HTTPERR.as_bytes().to_vec();
+    let mut i = 0;
+    while log.len() < 1 << 20 {
+        log.extend_from_slice(format!("2024-03-04 10:00:01 10.0.0.1 {i} 10.0.0.2 443 HTTP/1.1 GET /{i} - 503 1 QueueFull ShopPool\r\n").as_bytes());
+        i += 1;
+    }
+    let inner = zip_bytes(&[("LogFiles/HTTPERR/httperr1.log", &log)]);
+    let z = zip_bytes(&[("a.zip", &inner), ("b.zip", &inner), ("c.zip", &inner)]);
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("nested.zip");
+    std::fs::write(&zip, &z).unwrap();
+    let out = dir.path().join("out");
+    let o = corvid(
+        &["analyze", "--quiet", "--max-total-size", "2M", "-o"],
+        &[&out, &zip],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let m = manifest(&out);
+    let parsed = m
+        .iter()
+        .filter(|r| r.1 != "archive" && r.2 == "parsed")
+        .count();
+    let over = m
+        .iter()
+        .filter(|r| r.3.contains("--max-total-size"))
+        .count();
+    assert_eq!(parsed, 1, "{m:#?}");
+    assert!(over >= 1, "{m:#?}");
+    let rows = read_table(&out, "httperr").height() as u64;
+    assert!(rows * 90 < 2 << 20, "{rows} rows");
+}
+
 #[test]
 fn a_truncated_zip_gives_up_the_members_before_the_damage() {
     let big: String = (0..4000)
@@ -484,6 +684,113 @@ fn a_100_mb_line_without_newline_is_reported_in_bounded_memory() {
     assert!(s(&pe, "reason", 0).unwrap().contains("--max-line"));
     assert!(s(&pe, "raw", 0).unwrap().len() <= 4096);
     assert_eq!(read_table(&out, "requests").height(), 1);
+}
+
+/// An HTTPERR data line of exactly `len` bytes (without its CR LF), the URI padded.
+fn httperr_line(len: usize) -> String {
+    let head = "2024-03-04 10:00:01 10.0.0.1 50000 10.0.0.2 443 HTTP/1.1 GET /";
+    let tail = " - 503 1 AppOffline ShopPool";
+    let pad = len - head.len() - tail.len();
+    format!("{head}{}{tail}", "a".repeat(pad))
+}
+
+#[test]
+fn max_line_cuts_at_exactly_its_value_small_or_large() {
+    // Lines of N and N + 1 bytes, alternating, so that they fall at every position
+    // of the read buffer; values under 1024 are honoured, not raised.
+    for max in [300usize, 2000, 5000] {
+        let mut log = HTTPERR.to_string();
+        for k in 0..60 {
+            log += &httperr_line(max + k % 2);
+            log += if k % 4 < 2 { "\r\n" } else { "\n" };
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let b = folder_bundle(
+            dir.path(),
+            &[("LogFiles/HTTPERR/httperr1.log", log.as_bytes())],
+        );
+        let out = dir.path().join("out");
+        let o = corvid(
+            &["analyze", "--quiet", "--max-line", &max.to_string(), "-o"],
+            &[&out, &b],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            read_table(&out, "httperr").height(),
+            2 + 30,
+            "--max-line {max}"
+        );
+        let (_, errors) = accounted(&out, "LogFiles/HTTPERR/httperr1.log");
+        assert_eq!(errors, 30, "--max-line {max}");
+        let pe = read_table(&out, "parse_errors");
+        for r in 0..pe.height() {
+            let reason = s(&pe, "reason", r).unwrap();
+            let want = format!(
+                "line of {} bytes is longer than the limit of {max} bytes (raise with --max-line)",
+                max + 1
+            );
+            assert_eq!(reason, want);
+        }
+    }
+}
+
+#[test]
+fn nonsense_limit_values_are_refused_naming_the_option_and_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = folder_bundle(
+        dir.path(),
+        &[("LogFiles/HTTPERR/httperr1.log", HTTPERR.as_bytes())],
+    );
+    let out = dir.path().join("out");
+    for (option, value, range) in [
+        ("--max-line", "18446744073709551615", "1 byte to 1G"),
+        ("--max-line", "0", "1 byte to 1G"),
+        ("--row-group-rows", "0", "1024..=16777216"),
+        ("--threads", "0", "1..=1024"),
+        ("--max-depth", "1000", "0..=32"),
+        ("--max-ratio", "0", "1.."),
+    ] {
+        let started = std::time::Instant::now();
+        let o = corvid(&["analyze", "--quiet", option, value, "-o"], &[&out, &b]);
+        assert_eq!(o.status.code(), Some(2), "{option} {value}");
+        let e = stderr(&o);
+        assert!(
+            e.contains(option) && e.contains(range),
+            "{option} {value}: {e}"
+        );
+        assert!(started.elapsed().as_secs_f64() < 1.0);
+        assert!(
+            !out.join("dataset").exists(),
+            "{option} {value}: something was written"
+        );
+    }
+}
+
+#[test]
+fn the_largest_max_line_reads_an_8_mib_line_in_bounded_time() {
+    // `--max-line 18446744073709551615` once wrapped `max_line + 1` and grew the buffer a
+    // byte per read (minutes for one 8 MiB line); that value is now refused (see above),
+    // and the largest accepted one, 1G, reads the line at once. (Peak RSS, 64 MB when
+    // run alone, is not asserted: a child spawned from this test process inherits the
+    // process's own high-water mark, which other tests running in it raise.)
+    let mut log = HTTPERR.to_string();
+    log += &httperr_line(8 << 20);
+    log += "\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let b = folder_bundle(
+        dir.path(),
+        &[("LogFiles/HTTPERR/httperr1.log", log.as_bytes())],
+    );
+    let out = dir.path().join("out");
+    let started = std::time::Instant::now();
+    let o = corvid(
+        &["analyze", "--quiet", "--max-line", "1G", "-o"],
+        &[&out, &b],
+    );
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(secs < 5.0, "{secs:.1} s");
+    assert_eq!(read_table(&out, "httperr").height(), 3);
 }
 
 #[test]

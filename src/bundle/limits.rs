@@ -32,6 +32,19 @@ pub struct LimitedReader<R> {
     inner: R,
     left: u64,
     limit: u64,
+    /// What the limit is.
+    what: Bound,
+}
+
+/// What a [`LimitedReader`]'s limit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// `--max-entry-size`.
+    EntrySize,
+    /// The size the zip declares for the member.
+    Declared,
+    /// Compressed size times `--max-ratio`, for a member that declares no size.
+    Ratio,
 }
 
 impl<R: Read> LimitedReader<R> {
@@ -41,6 +54,15 @@ impl<R: Read> LimitedReader<R> {
             inner,
             left: limit,
             limit,
+            what: Bound::EntrySize,
+        }
+    }
+
+    /// Wraps `inner`, allowing at most `limit` bytes, which is `what`.
+    pub fn bounded(inner: R, limit: u64, what: Bound) -> Self {
+        LimitedReader {
+            what,
+            ..Self::new(inner, limit)
         }
     }
 }
@@ -52,10 +74,20 @@ impl<R: Read> Read for LimitedReader<R> {
             let mut probe = [0u8; 1];
             return match self.inner.read(&mut probe)? {
                 0 => Ok(0),
-                _ => Err(io::Error::other(format!(
-                    "entry is larger than the limit of {} bytes (raise it with --max-entry-size)",
-                    self.limit
-                ))),
+                _ => Err(io::Error::other(match self.what {
+                    Bound::EntrySize => format!(
+                        "entry is larger than the limit of {} bytes (raise it with --max-entry-size)",
+                        self.limit
+                    ),
+                    Bound::Declared => format!(
+                        "the member inflates past its declared size of {} bytes (a damaged or hostile zip)",
+                        self.limit
+                    ),
+                    Bound::Ratio => format!(
+                        "the member declares no size and inflates past {} bytes, its compressed size times --max-ratio (a likely zip bomb; raise with --max-ratio)",
+                        self.limit
+                    ),
+                })),
             };
         }
         let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);

@@ -7,12 +7,13 @@
 
 mod dir;
 mod limits;
+mod overlap;
 mod salvage;
 mod shared_file;
 mod walk;
 mod zip;
 
-pub use limits::{LimitedReader, Limits};
+pub use limits::{Bound, LimitedReader, Limits};
 
 use crate::{Error, Result};
 use std::fs::File;

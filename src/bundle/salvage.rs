@@ -21,8 +21,13 @@ pub(super) struct LocalEntry {
     pub offset: u64,
     /// Name as stored.
     pub name: Vec<u8>,
-    /// Uncompressed size (from the local header).
+    /// Uncompressed size: from the local header, or for a member with a data
+    /// descriptor the larger of the local header's and the descriptor's.
     pub size: u64,
+    /// Whether `size` was declared (by the local header, or by the data descriptor):
+    /// a data-descriptor member whose header says 0 and whose descriptor cannot be read
+    /// has no declared size.
+    pub sized: bool,
     /// Compressed size.
     pub compressed: u64,
     /// Encrypted (general purpose flag bit 0).
@@ -73,6 +78,22 @@ fn zip64_sizes(extra: &[u8], size: &mut u64, compressed: &mut u64) {
     }
 }
 
+/// The data descriptor at `p` (after a member's data): its length, and the uncompressed
+/// size it declares if it can be read.
+fn data_descriptor(file: &SharedFile, p: u64, zip64: bool) -> (u64, Option<u64>) {
+    let mut d = [0u8; 24];
+    let n = file.read_at(&mut d, p).unwrap_or(0);
+    let signed = n >= 4 && u32_at(&d, 0) == DESCRIPTOR;
+    let at = if signed { 4 } else { 0 };
+    let len = at as u64 + if zip64 { 20 } else { 12 };
+    let size = match zip64 {
+        true if n >= at + 20 => Some(u64_at(&d, at + 12)),
+        false if n >= at + 12 => Some(u32_at(&d, at + 8) as u64),
+        _ => None,
+    };
+    (len, size)
+}
+
 /// Walks the local headers of `file` from offset 0.
 pub(super) fn scan(file: &SharedFile) -> Scan {
     let len = file.size();
@@ -120,6 +141,7 @@ pub(super) fn scan(file: &SharedFile) -> Scan {
             offset: p,
             name: names,
             size,
+            sized: !descriptor || size > 0,
             compressed,
             encrypted: flags & 0x01 != 0,
             descriptor,
@@ -132,10 +154,13 @@ pub(super) fn scan(file: &SharedFile) -> Scan {
         };
         p = end;
         if descriptor {
-            let mut d = [0u8; 4];
-            let signed = file.read_at(&mut d, p).ok() == Some(4) && u32_at(&d, 0) == DESCRIPTOR;
             let zip64 = size > u32::MAX as u64 || compressed > u32::MAX as u64;
-            p += if signed { 4 } else { 0 } + if zip64 { 20 } else { 12 };
+            let (len, declared) = data_descriptor(file, p, zip64);
+            if let (Some(d), Some(e)) = (declared, entries.last_mut()) {
+                e.size = e.size.max(d);
+                e.sized = true;
+            }
+            p += len;
         }
     };
     Scan { entries, stop }

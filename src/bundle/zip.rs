@@ -2,11 +2,13 @@
 //! private temporary folder first) into the walk, applies the nesting depth limit, and
 //! reads members on any thread.
 
+use super::overlap;
 use super::salvage;
 use super::shared_file::SharedFile;
 use super::walk::Walk;
 use super::{
-    bundle_id, is_zip_magic, read_up_to, Bundle, Entry, LimitedReader, Limits, LocalFile, Source,
+    bundle_id, is_zip_magic, read_up_to, Bound, Bundle, Entry, LimitedReader, Limits, LocalFile,
+    Source,
 };
 use crate::text::display_name;
 use crate::{Error, Result};
@@ -70,7 +72,15 @@ impl ZipMember {
                     path: path.to_string(),
                     reason: "no member header where the scan found one".into(),
                 })?;
-                let mut r = LimitedReader::new(&mut member, limits.max_entry_bytes);
+                // The zip crate does not bound a data-descriptor member's output: the
+                // size the walk counted does (see `Walk::salvaged`).
+                let what = if entry.sized {
+                    Bound::Declared
+                } else {
+                    Bound::Ratio
+                };
+                let declared = LimitedReader::bounded(&mut member, entry.size, what);
+                let mut r = LimitedReader::new(declared, limits.max_entry_bytes);
                 Ok(f(&mut r))
             }
         }
@@ -167,7 +177,12 @@ impl Walk<'_> {
                 true,
             );
         }
-        for index in 0..archive.len() {
+        let overlaps = overlaps(&archive);
+        for (index, overlap) in overlaps.into_iter().enumerate() {
+            if let Some(first) = overlap {
+                self.skip_overlapping(&archive, index, first, prefix);
+                continue;
+            }
             let Ok(meta) = archive.by_index_data(index) else {
                 self.skip(
                     format!("{prefix}#{index}"),
@@ -177,10 +192,7 @@ impl Walk<'_> {
                 );
                 continue;
             };
-            let raw_name = meta
-                .name()
-                .map(|n| n.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(meta.name_raw()).into_owned());
+            let raw_name = raw_name(&meta);
             let found = Found {
                 raw_name,
                 size: meta.size(),
@@ -195,6 +207,31 @@ impl Walk<'_> {
             };
             self.member(found, at, prefix, depth);
         }
+    }
+
+    /// Lists member `index`, whose bytes overlap those of member `first`, as not read.
+    fn skip_overlapping(
+        &mut self,
+        archive: &ZipArchive<SharedFile>,
+        index: usize,
+        first: usize,
+        prefix: &str,
+    ) {
+        let name = |i: usize| match archive.by_index_data(i) {
+            Ok(m) => format!("{prefix}{}", display_name(&raw_name(&m))),
+            Err(_) => format!("{prefix}#{i}"),
+        };
+        let size = archive.by_index_data(index).map(|m| m.size()).unwrap_or(0);
+        self.skip(
+            name(index),
+            size,
+            format!(
+                "its bytes overlap those of member '{}', an overlapping-entry zip bomb: \
+                 only the first of overlapping members is read",
+                name(first)
+            ),
+            false,
+        );
     }
 
     /// Walks a damaged archive (no readable central directory) by its local headers;
@@ -213,7 +250,12 @@ impl Walk<'_> {
             scan.stop
         );
         self.opened(label, file.size(), note, true);
-        for entry in scan.entries {
+        for mut entry in scan.entries {
+            if !entry.sized {
+                // No declared size: the ratio limit bounds what its bytes may inflate to.
+                let bound = entry.compressed.saturating_mul(self.limits.max_ratio);
+                entry.size = entry.size.max(bound.min(self.limits.max_entry_bytes));
+            }
             let found = Found {
                 raw_name: String::from_utf8_lossy(&entry.name).into_owned(),
                 size: entry.size,
@@ -349,6 +391,25 @@ impl Walk<'_> {
             Err(e) => self.skip(path, size, format!("zip cannot be read: {e}"), true),
         }
     }
+}
+
+/// A member's name as stored (CP437 or UTF-8 as its flags say; lossy if neither).
+fn raw_name(meta: &zip::read::ZipFileEntry<'_>) -> String {
+    meta.name()
+        .map(|n| n.into_owned())
+        .unwrap_or_else(|_| String::from_utf8_lossy(meta.name_raw()).into_owned())
+}
+
+/// For each member of `archive`, the member whose bytes it overlaps (see `overlap`).
+fn overlaps(archive: &ZipArchive<SharedFile>) -> Vec<Option<usize>> {
+    let file = archive.clone().into_inner();
+    let spans: Vec<_> = (0..archive.len())
+        .map(|i| {
+            let m = archive.by_index_data(i).ok()?;
+            Some(overlap::span(&file, m.header_start(), m.compressed_size()))
+        })
+        .collect();
+    overlap::overlapping(&spans)
 }
 
 /// Whether a member is itself a zip: by its magic bytes (whatever its name).

@@ -1,6 +1,7 @@
 //! Line reading over any byte stream with bounded memory: splits on LF (a trailing CR
 //! is dropped), strips a UTF-8 byte-order mark, and reports lines longer than the limit
-//! without holding them.
+//! without holding them. A line's length is its bytes without the line end (LF or
+//! CR LF): a line of exactly the limit is read, one byte more is too long.
 
 use memchr::memchr;
 use std::io::{self, Read};
@@ -49,8 +50,9 @@ pub struct LineReader<R> {
 
 impl<R: Read> LineReader<R> {
     /// Reads `inner`; lines longer than `max_line` bytes are reported as [`Line::TooLong`].
+    /// The buffer grows up to `max_line` + 2 bytes (the line and its CR LF).
     pub fn new(inner: R, max_line: usize) -> Self {
-        let cap = (256 << 10).min(max_line + 1).max(4096);
+        let cap = (256 << 10).min(max_line.saturating_add(2)).max(4096);
         LineReader {
             inner,
             buf: vec![0; cap],
@@ -83,8 +85,8 @@ impl<R: Read> LineReader<R> {
             self.start = 0;
         }
         if self.end == self.buf.len() {
-            let new_len = (self.buf.len() * 2)
-                .min(self.max_line + 1)
+            let new_len = (self.buf.len().saturating_mul(2))
+                .min(self.max_line.saturating_add(2))
                 .max(self.buf.len() + 1);
             self.buf.resize(new_len, 0);
         }
@@ -117,16 +119,7 @@ impl<R: Read> LineReader<R> {
                 if let Some(i) = memchr(b'\n', &self.buf[self.start..self.end]) {
                     let s = self.start;
                     self.start += i + 1;
-                    self.line_no += 1;
-                    let mut e = s + i;
-                    if e > s && self.buf[e - 1] == b'\r' {
-                        e -= 1;
-                    }
-                    return Ok(Some(Line::Text {
-                        bytes: &self.buf[s..e],
-                        no: self.line_no,
-                        offset: self.base + s as u64,
-                    }));
+                    return Ok(Some(self.whole_line(s, s + i)));
                 }
                 if self.eof {
                     if self.start == self.end {
@@ -134,22 +127,39 @@ impl<R: Read> LineReader<R> {
                     }
                     let s = self.start;
                     self.start = self.end;
-                    self.line_no += 1;
-                    let mut e = self.end;
-                    if self.buf[e - 1] == b'\r' {
-                        e -= 1;
-                    }
-                    return Ok(Some(Line::Text {
-                        bytes: &self.buf[s..e],
-                        no: self.line_no,
-                        offset: self.base + s as u64,
-                    }));
+                    return Ok(Some(self.whole_line(s, self.end)));
                 }
-                if self.end - self.start >= self.max_line {
+                // More than the limit and a CR without LF: too long whatever follows.
+                if self.end - self.start > self.max_line.saturating_add(1) {
                     return self.skip_long_line().map(Some);
                 }
             }
             self.fill()?;
+        }
+    }
+
+    /// The line in `buf[s..e]` (its LF, if any, at `e`), checked against the limit.
+    fn whole_line(&mut self, s: usize, mut e: usize) -> Line<'_> {
+        self.line_no += 1;
+        if e > s && self.buf[e - 1] == b'\r' {
+            e -= 1;
+        }
+        let offset = self.base + s as u64;
+        if e - s > self.max_line {
+            self.long_head.clear();
+            self.long_head
+                .extend_from_slice(&self.buf[s..e.min(s + LONG_LINE_HEAD)]);
+            return Line::TooLong {
+                head: &self.long_head,
+                len: (e - s) as u64,
+                no: self.line_no,
+                offset,
+            };
+        }
+        Line::Text {
+            bytes: &self.buf[s..e],
+            no: self.line_no,
+            offset,
         }
     }
 
@@ -161,13 +171,21 @@ impl<R: Read> LineReader<R> {
         self.long_head
             .extend_from_slice(&self.buf[self.start..head_end]);
         let mut len = 0u64;
+        // Whether the last byte before the LF (or the end) is a CR, not counted.
+        let mut cr = false;
         loop {
             if let Some(i) = memchr(b'\n', &self.buf[self.start..self.end]) {
                 len += i as u64;
+                if i > 0 {
+                    cr = self.buf[self.start + i - 1] == b'\r';
+                }
                 self.start += i + 1;
                 break;
             }
             len += (self.end - self.start) as u64;
+            if self.end > self.start {
+                cr = self.buf[self.end - 1] == b'\r';
+            }
             self.start = self.end;
             if self.eof {
                 break;
@@ -177,7 +195,7 @@ impl<R: Read> LineReader<R> {
         self.line_no += 1;
         Ok(Line::TooLong {
             head: &self.long_head,
-            len,
+            len: len - cr as u64,
             no: self.line_no,
             offset,
         })
@@ -221,6 +239,54 @@ mod tests {
         input.extend(std::iter::repeat_n(b'x', 10_000));
         input.extend_from_slice(b"\nafter\n");
         assert_eq!(collect(&input, 5000), ["1:ok", "2:long(10000)", "3:after"]);
+    }
+
+    #[test]
+    fn cuts_at_exactly_the_limit_wherever_the_line_is() {
+        for max in [1, 10, 2000, 4095, 4096, 5000, 300_000] {
+            for pad in [0, 1, max / 2, 4093, 4097] {
+                let mut input = vec![b'p'; pad];
+                input.push(b'\n');
+                for (len, end) in [
+                    (max, "\r\n"),
+                    (max + 1, "\n"),
+                    (max, "\n"),
+                    (max + 1, "\r\n"),
+                ] {
+                    input.extend(std::iter::repeat_n(b'x', len));
+                    input.extend_from_slice(end.as_bytes());
+                }
+                input.extend(std::iter::repeat_n(b'y', max + 1));
+                let lens: Vec<String> = collect(&input, max)
+                    .into_iter()
+                    .skip(1)
+                    .map(|l| l.split_once(':').unwrap().1.to_string())
+                    .map(|l| {
+                        if l.starts_with("long") {
+                            l
+                        } else {
+                            l.len().to_string()
+                        }
+                    })
+                    .collect();
+                let long = |n: usize| format!("long({n})");
+                let want = [
+                    max.to_string(),
+                    long(max + 1),
+                    max.to_string(),
+                    long(max + 1),
+                    long(max + 1),
+                ];
+                assert_eq!(lens, want, "max {max}, pad {pad}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_limit_near_usize_max_does_not_overflow() {
+        let mut input = vec![b'x'; 1 << 20];
+        input.push(b'\n');
+        assert_eq!(collect(&input, usize::MAX).len(), 1);
     }
 
     #[test]
