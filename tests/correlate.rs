@@ -254,6 +254,49 @@ fn recurring_incidents_are_one_pattern_each() {
 }
 
 #[test]
+fn every_link_in_the_report_has_its_anchor_and_every_reason_its_meaning() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = mix(
+        202,
+        2.0,
+        15_000,
+        0.0,
+        "crash = 3\nhang = 2\nrecycle = 2\noverload = 2\nqueue_full = 1\nrapid_fail = 1",
+    );
+    let o = simulate::run(&sc, &dir.path().join("sim")).unwrap();
+    let out = dir.path().join("out");
+    analyze(&[&o.bundle], &out);
+    let md = std::fs::read_to_string(out.join("findings.md")).unwrap();
+    let anchors: std::collections::BTreeSet<&str> = md
+        .split("<a id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let links: Vec<&str> = md
+        .split("](#")
+        .skip(1)
+        .map(|s| &s[..s.find(')').unwrap()])
+        .collect();
+    assert!(links.len() > 20, "{} links", links.len());
+    for l in &links {
+        assert!(anchors.contains(l), "link #{l} has no anchor");
+    }
+    // Every reason an incident counts is explained, with a text of its own.
+    let f: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    let glossary = &md[md.find("### What the reasons mean").expect("a glossary")..];
+    for i in f["incidents"].as_array().unwrap() {
+        for reason in i["impact"]["reasons"].as_object().unwrap().keys() {
+            let line = glossary
+                .lines()
+                .find(|l| l.contains(&format!("**{}**", reason.replace('_', "\\_"))))
+                .unwrap_or_else(|| panic!("{reason} is not in the glossary"));
+            assert!(!line.contains("no description"), "{line}");
+        }
+    }
+}
+
+#[test]
 fn log_text_cannot_inject_markdown_or_html() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("bundle");

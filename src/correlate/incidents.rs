@@ -276,6 +276,7 @@ fn count_lines(d: &mut Draft, lines: &[Line]) {
         if line.status == Some(503) {
             *m.http_503.entry(line.reason.clone()).or_default() += line.count;
         }
+        *m.reasons.entry(line.reason.clone()).or_default() += line.count;
     }
 }
 
@@ -305,6 +306,9 @@ fn count_requests(d: &mut Draft, inputs: &Inputs<'_>, deaths: &[i64]) {
                 m.http_5xx += r.count;
             } else {
                 m.broken_w3c += r.count;
+                if let Some(w) = r.win32 {
+                    *m.broken_win32.entry(w).or_default() += r.count;
+                }
             }
             d.requests.push(i);
         }

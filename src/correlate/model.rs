@@ -45,6 +45,10 @@ pub struct Impact {
     pub in_flight_w3c: u64,
     /// All of the above that failed.
     pub failed_requests: u64,
+    /// HTTP.sys lines counted above, by reason phrase.
+    pub reasons: BTreeMap<String, u64>,
+    /// W3C requests counted as broken, by `sc-win32-status`.
+    pub broken_win32: BTreeMap<i64, u64>,
 }
 
 /// One piece of evidence: where to look in the bundle.

@@ -1,12 +1,27 @@
 //! Windows codes the logs carry: exception codes (Application Error, WER, WAS exit
 //! codes) and the Win32 statuses of W3C lines that mean the connection broke.
 
-/// Win32 statuses (`sc-win32-status`) that mean the connection broke (domain.md §2.7).
-pub const BROKEN_WIN32: &[i64] = &[64, 121, 995, 1229, 1236];
+/// Win32 statuses (`sc-win32-status`) that mean the connection broke (domain.md §2.7):
+/// code, symbol, and what it usually means in an IIS log.
+const BROKEN_WIN32: &[(i64, &str, &str)] = &[
+    (64, "ERROR_NETNAME_DELETED", "the client went away or reset the connection before the response was fully sent (often with a huge time-taken)"),
+    (121, "ERROR_SEM_TIMEOUT", "a network send timed out"),
+    (995, "ERROR_OPERATION_ABORTED", "the I/O was cancelled: the client disconnected, or the process or application shut down"),
+    (1229, "ERROR_CONNECTION_INVALID", "the connection was already gone"),
+    (1236, "ERROR_CONNECTION_ABORTED", "the server side aborted the connection (the application or worker aborted it)"),
+];
 
 /// Whether a W3C `sc-win32-status` means the connection broke.
 pub fn is_broken_connection(win32: i64) -> bool {
-    BROKEN_WIN32.contains(&win32)
+    BROKEN_WIN32.iter().any(|b| b.0 == win32)
+}
+
+/// The symbol and meaning of a broken-connection Win32 status.
+pub fn broken_connection(win32: i64) -> Option<(&'static str, &'static str)> {
+    BROKEN_WIN32
+        .iter()
+        .find(|b| b.0 == win32)
+        .map(|b| (b.1, b.2))
 }
 
 /// The name of a Windows exception code (`0x` + 8 hex digits, any case).

@@ -222,6 +222,31 @@ fn reason_entry(reason: &str) -> Option<&'static (&'static str, ReasonClass, Opt
     REASONS.iter().find(|r| r.0 == reason)
 }
 
+/// What HTTP.sys did when it wrote a phrase correlation counts, and what usually causes
+/// it (domain.md §1.4), for the report's glossary.
+const MEANINGS: &[(&str, &str)] = &[
+    (APP_OFFLINE, "HTTP.sys answered 503 because the application pool was taken offline after application errors: rapid-fail protection disabled it, or it is stopped."),
+    (APP_POOL_TIMER, "The request timed out in the pool's queue: the worker process was too busy to take it."),
+    (APP_SHUTDOWN, "HTTP.sys answered 503 because the application was shut down by policy (a recycle or shutdown in progress, no worker to serve it)."),
+    (CONNECTION_ABANDONED_BY_APP_POOL, "The worker process quit unexpectedly or closed its handle with the request pending: the request died with the process (a crash, a kill, a recycle that overran)."),
+    (CONNECTION_ABANDONED_BY_REQ_QUEUE, "The worker process quit unexpectedly or orphaned the request it was serving (crash, hang kill, shutdown timeout); the request never reaches the W3C log."),
+    (DISABLED, "HTTP.sys answered 503 because an administrator (or WAS) took the application pool offline."),
+    (QUEUE_FULL, "HTTP.sys answered 503 because the pool's request queue (queueLength, 1000 by default) was full: the workers were alive but not keeping up."),
+    (TIMER_APP_POOL, "The request waited too long in the pool's queue to be picked up (ConnectionTimeout, 2 minutes by default): the worker was busy or hung."),
+    (TIMER_REQ_QUEUE, "The request waited too long in the pool's queue to be picked up (ConnectionTimeout, 2 minutes by default): the worker was busy or hung."),
+    (CONN_LIMIT, "HTTP.sys refused the request because the site's or server's connection limit was reached."),
+    (CONNECTIONS_REFUSED, "HTTP.sys stopped accepting connections: kernel non-paged pool memory ran low."),
+    (CONNECTION_DROPPED, "The connection closed before the final response was sent, usually by the client; or the application did not hand HTTP.sys the response and its log data within about two minutes, as a busy application does."),
+    (CONNECTION_DROPPED_LIST_FULL, "So many connections were dropped that HTTP.sys's list of them was full (seen when a load balancer drops many at once)."),
+    (TIMER_ENTITY_BODY, "The request body did not arrive in time: a slow or stalled client or network."),
+    (TIMER_MIN_BYTES_PER_SECOND, "The client received the response too slowly (below minBytesPerSecond): a slow client or network."),
+];
+
+/// What a reason phrase means, if it is one correlation counts.
+pub fn meaning(reason: &str) -> Option<&'static str> {
+    MEANINGS.iter().find(|m| m.0 == reason).map(|m| m.1)
+}
+
 /// The class of a reason phrase and what it signals, in one lookup.
 pub fn classify(reason: &str) -> (ReasonClass, Option<Signal>) {
     reason_entry(reason).map_or((ReasonClass::Unknown, None), |r| (r.1, r.2))
@@ -249,6 +274,15 @@ mod tests {
         assert_eq!(ReasonClass::of("Timer_ConnectionIdle").name(), "benign");
         assert_eq!(ReasonClass::of("Something_New").name(), "unknown");
         assert!(is_known("Timer_Response") && !is_known("Something_New"));
+    }
+
+    #[test]
+    fn every_phrase_correlation_counts_has_a_meaning() {
+        for (phrase, _, signal) in REASONS {
+            if signal.is_some() {
+                assert!(meaning(phrase).is_some(), "{phrase} has no meaning");
+            }
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use super::escape::md;
 use crate::correlate::model::{Findings, Incident, Pattern};
+use crate::domain::{codes, httpsys};
 use std::fmt::Write;
 
 fn when(t: &str) -> String {
@@ -100,6 +101,80 @@ fn bundle(o: &mut String, f: &Findings, charts: &[ChartLink]) {
     for i in &f.incidents {
         incident(o, f, i);
     }
+    glossary(o, f);
+}
+
+/// The glossary anchor of a reason phrase or Win32 status.
+fn term_anchor(f: &Findings, term: &str) -> String {
+    let slug: String = term
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{}-means-{slug}", f.bundle_id)
+}
+
+/// "**Reasons.** [QueueFull](#…) × 3, [win32 64](#…) × 2": what an incident counts,
+/// linked to the glossary.
+fn reasons_line(f: &Findings, i: &Incident) -> Option<String> {
+    let m = &i.impact;
+    let reasons = m.reasons.iter().map(|(r, n)| (r.clone(), *n));
+    let win32 = m
+        .broken_win32
+        .iter()
+        .map(|(w, n)| (format!("win32 {w}"), *n));
+    let terms: Vec<String> = reasons
+        .chain(win32)
+        .map(|(t, n)| format!("[{}](#{}) × {n}", md(&t), term_anchor(f, &t)))
+        .collect();
+    (!terms.is_empty()).then(|| format!("**Reasons.** {}.\n", terms.join(", ")))
+}
+
+/// What each reason phrase and Win32 status the incidents count means, once.
+fn glossary(o: &mut String, f: &Findings) {
+    let mut reasons: Vec<&String> = f
+        .incidents
+        .iter()
+        .flat_map(|i| i.impact.reasons.keys())
+        .collect();
+    reasons.sort();
+    reasons.dedup();
+    let mut statuses: Vec<i64> = f
+        .incidents
+        .iter()
+        .flat_map(|i| i.impact.broken_win32.keys().copied())
+        .collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    if reasons.is_empty() && statuses.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "### What the reasons mean\n");
+    for r in reasons {
+        let meaning = httpsys::meaning(r).unwrap_or("A phrase corvid has no description of.");
+        let _ = writeln!(
+            o,
+            "- <a id=\"{}\"></a>**{}** (HTTP.sys): {meaning}",
+            term_anchor(f, r),
+            md(r)
+        );
+    }
+    for w in statuses {
+        let term = format!("win32 {w}");
+        let (symbol, meaning) = codes::broken_connection(w)
+            .unwrap_or(("?", "a Win32 status corvid has no description of"));
+        let _ = writeln!(
+            o,
+            "- <a id=\"{}\"></a>**{term}** ({symbol}, W3C `sc-win32-status`): {meaning}.",
+            term_anchor(f, &term)
+        );
+    }
+    o.push('\n');
 }
 
 fn summary(o: &mut String, f: &Findings) {
@@ -344,6 +419,9 @@ fn incident(o: &mut String, f: &Findings, i: &Incident) {
     let _ = writeln!(o, "**What happened.** {}\n", md(&i.explanation));
     let _ = writeln!(o, "**What to do.** {}\n", md(&i.recommendation));
     let _ = writeln!(o, "**Impact.** {}.\n", impact_line(i));
+    if let Some(line) = reasons_line(f, i) {
+        let _ = writeln!(o, "{line}");
+    }
     let facts = facts(i);
     if !facts.is_empty() {
         let _ = writeln!(o, "**Facts.** {}.\n", facts.join("; "));
