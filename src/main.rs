@@ -100,7 +100,10 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
     let mut incomplete = false;
     for r in &reports {
         print!("{}", summary::render(r, &dataset.display().to_string()));
-        incomplete |= r.sources.iter().any(|s| s.status != "parsed");
+        incomplete |= r
+            .sources
+            .iter()
+            .any(|s| s.status != corvid::domain::ReadStatus::Parsed);
     }
     println!("findings: {}", opts.out.join("findings.md").display());
     if args.strict && incomplete {

@@ -3,6 +3,7 @@
 
 use super::Options;
 use crate::bundle::{Bundle, Entry};
+use crate::domain::{ReadStatus, SourceKind};
 use crate::parse::classify::{Classified, Kind};
 use crate::parse::utf16::Utf16Reader;
 use crate::parse::w3c::W3cStats;
@@ -13,14 +14,14 @@ use crate::{Error, Result};
 use std::io::Read;
 
 /// What was read from one entry: a row of the manifest.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SourceInfo {
     /// Path in the bundle.
     pub path: String,
-    /// Kind name.
-    pub kind: &'static str,
-    /// `parsed`, `partial`, `skipped` or `failed`.
-    pub status: &'static str,
+    /// What the entry is.
+    pub kind: SourceKind,
+    /// What became of reading it.
+    pub status: ReadStatus,
     /// Why skipped or failed, or what went wrong.
     pub reason: String,
     /// Size in bytes.
@@ -51,26 +52,36 @@ pub struct SourceInfo {
 
 impl SourceInfo {
     /// An entry that is not read.
-    pub fn skipped(path: &str, kind: &'static str, bytes: u64, reason: String) -> Self {
+    pub fn skipped(path: &str, kind: SourceKind, bytes: u64, reason: String) -> Self {
         SourceInfo {
             path: path.to_string(),
             kind,
-            status: "skipped",
+            status: ReadStatus::Skipped,
             reason,
             bytes,
-            ..Default::default()
+            lines: None,
+            data_lines: None,
+            directive_lines: None,
+            blank_lines: None,
+            error_lines: None,
+            records: None,
+            record_failures: None,
+            rows: 0,
+            first_time: None,
+            last_time: None,
+            computer: None,
         }
     }
 
     /// An entry that could not be read.
-    pub fn failed(path: &str, kind: &'static str, bytes: u64, reason: String) -> Self {
+    pub fn failed(path: &str, kind: SourceKind, bytes: u64, reason: String) -> Self {
         SourceInfo {
-            status: "failed",
+            status: ReadStatus::Failed,
             ..SourceInfo::skipped(path, kind, bytes, reason)
         }
     }
 
-    fn from_w3c(path: &str, kind: &'static str, bytes: u64, st: &W3cStats, rows: u64) -> Self {
+    fn from_w3c(path: &str, kind: SourceKind, bytes: u64, st: &W3cStats, rows: u64) -> Self {
         let mut notes = Vec::new();
         if st.error_lines > 0 {
             notes.push(format!(
@@ -82,9 +93,9 @@ impl SourceInfo {
             notes.push(e.clone());
         }
         let status = if st.read_error.is_some() || st.error_lines > 0 {
-            "partial"
+            ReadStatus::Partial
         } else {
-            "parsed"
+            ReadStatus::Parsed
         };
         SourceInfo {
             path: path.to_string(),
@@ -123,7 +134,7 @@ pub(super) fn read_entry(
         Kind::AppConfig => read_appconfig(entry, opts, &mut emit, progress),
         _ => SourceInfo::skipped(
             &entry.path,
-            class.kind.name(),
+            class.kind.source_kind(),
             entry.size,
             class.reason.clone().unwrap_or_default(),
         ),
@@ -145,7 +156,7 @@ fn read_w3c(
     emit: &mut Emit<'_>,
     progress: &Progress,
 ) -> SourceInfo {
-    let kind = class.kind.name();
+    let kind = class.kind.source_kind();
     let stats = entry.with_reader(&opts.limits, |r| {
         let mut counting = Counting::new(r, progress);
         let input: Box<dyn Read + '_> = match class.utf16 {
@@ -195,7 +206,7 @@ fn read_evtx(
     emit: &mut Emit<'_>,
     progress: &Progress,
 ) -> SourceInfo {
-    let kind = Kind::Evtx.name();
+    let kind = SourceKind::Evtx;
     let local = match entry.local_file(&opts.limits) {
         Ok(local) => local,
         Err(e) => return SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
@@ -223,9 +234,9 @@ fn read_evtx(
         path: entry.path.clone(),
         kind,
         status: if st.failures > 0 || st.truncated {
-            "partial"
+            ReadStatus::Partial
         } else {
-            "parsed"
+            ReadStatus::Parsed
         },
         reason: notes.join("; "),
         bytes: entry.size,
@@ -235,7 +246,7 @@ fn read_evtx(
         first_time: st.first_time,
         last_time: st.last_time,
         computer: st.computer,
-        ..Default::default()
+        ..SourceInfo::skipped(&entry.path, kind, entry.size, String::new())
     }
 }
 
@@ -246,7 +257,7 @@ fn read_appconfig(
     emit: &mut Emit<'_>,
     progress: &Progress,
 ) -> SourceInfo {
-    let kind = Kind::AppConfig.name();
+    let kind = SourceKind::AppConfig;
     let st = entry.with_reader(&opts.limits, |r| {
         appconfig::read(Counting::new(r, progress), emit)
     });
@@ -259,11 +270,11 @@ fn read_appconfig(
         path: entry.path.clone(),
         kind,
         status: if st.error.is_some() {
-            "failed"
+            ReadStatus::Failed
         } else if st.warnings.is_empty() {
-            "parsed"
+            ReadStatus::Parsed
         } else {
-            "partial"
+            ReadStatus::Partial
         },
         reason: st
             .error
@@ -274,7 +285,7 @@ fn read_appconfig(
             .join("; "),
         bytes: entry.size,
         rows: emit.rows_written,
-        ..Default::default()
+        ..SourceInfo::skipped(&entry.path, kind, entry.size, String::new())
     }
 }
 

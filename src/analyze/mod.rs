@@ -16,6 +16,7 @@ use crate::correlate::model::Findings;
 use crate::correlate::rules::Rules;
 use crate::correlate::timeline::PoolDay;
 use crate::dataset::Staging;
+use crate::domain::{ReadStatus, SourceKind};
 use crate::parse::classify::{self, Classified};
 use crate::progress::{self, Progress};
 use crate::tables::sources::{SourcesRow, SourcesTable};
@@ -260,27 +261,37 @@ fn manifest(
             (Some(info), _) => info,
             (None, Ok(c)) => SourceInfo::skipped(
                 &e.path,
-                c.kind.name(),
+                c.kind.source_kind(),
                 e.size,
                 c.reason.clone().unwrap_or_default(),
             ),
-            (None, Err(reason)) => SourceInfo::failed(&e.path, "other", e.size, reason.clone()),
+            (None, Err(reason)) => {
+                SourceInfo::failed(&e.path, SourceKind::Other, e.size, reason.clone())
+            }
         });
     }
     for u in &bundle.unreadable {
-        let kind = if u.archive { "archive" } else { "other" };
+        let kind = if u.archive {
+            SourceKind::Archive
+        } else {
+            SourceKind::Other
+        };
         let mut info = SourceInfo::skipped(&u.path, kind, u.size, u.reason.clone());
         // An unreadable entry that shares its path with an opened archive (possible with
         // a repeated name in a salvaged zip) is listed as parsed: unchanged behaviour,
         // though likely unintended.
         if bundle.archives.iter().any(|a| a.path == u.path) {
-            info.status = "parsed";
+            info.status = ReadStatus::Parsed;
         }
         sources.push(info);
     }
     for a in &bundle.archives {
-        let mut info = SourceInfo::skipped(&a.path, "archive", a.size, a.note.clone());
-        info.status = if a.damaged { "partial" } else { "parsed" };
+        let mut info = SourceInfo::skipped(&a.path, SourceKind::Archive, a.size, a.note.clone());
+        info.status = if a.damaged {
+            ReadStatus::Partial
+        } else {
+            ReadStatus::Parsed
+        };
         sources.push(info);
     }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
@@ -308,8 +319,8 @@ fn correlate_bundle(
         .iter()
         .map(|s| SourceRef {
             path: s.path.clone(),
-            kind: s.kind.to_string(),
-            status: s.status.to_string(),
+            kind: s.kind,
+            status: s.status,
             reason: s.reason.clone(),
             first: s.first_time,
             last: s.last_time,
@@ -330,8 +341,8 @@ impl SourceInfo {
             bundle_id: Some(bundle_id),
             bundle: Some(bundle),
             source_file: Some(&self.path),
-            kind: Some(self.kind),
-            status: Some(self.status),
+            kind: Some(self.kind.name()),
+            status: Some(self.status.name()),
             reason: (!self.reason.is_empty()).then_some(self.reason.as_str()),
             bytes: Some(self.bytes as i64),
             lines: self.lines.map(|v| v as i64),

@@ -2,6 +2,7 @@
 //! bundle is filed under.
 
 use super::{BundleReport, SourceInfo};
+use crate::domain::{ReadStatus, SourceKind};
 use crate::tables::TableId;
 use crate::text::terminal_safe;
 use crate::time::format_rfc3339;
@@ -12,7 +13,7 @@ use std::fmt::Write;
 /// `s-computername` of its logs, else `unknown`.
 pub fn host_of(sources: &[SourceInfo]) -> String {
     let mut votes: BTreeMap<&str, u64> = BTreeMap::new();
-    for s in sources.iter().filter(|s| s.kind == "evtx") {
+    for s in sources.iter().filter(|s| s.kind == SourceKind::Evtx) {
         if let Some(c) = &s.computer {
             *votes.entry(c.as_str()).or_default() += s.records.unwrap_or(0).max(1);
         }
@@ -72,8 +73,8 @@ pub fn render(r: &BundleReport, dataset: &str) -> String {
 
 /// The entries of a bundle by what became of them.
 struct ByStatus<'r> {
-    /// Entries read (in full or in part), per kind.
-    read: BTreeMap<&'r str, usize>,
+    /// Entries read (in full or in part), per kind name.
+    read: BTreeMap<&'static str, usize>,
     skipped: Vec<&'r SourceInfo>,
     failed: Vec<&'r SourceInfo>,
     partial: Vec<&'r SourceInfo>,
@@ -89,14 +90,15 @@ impl<'r> ByStatus<'r> {
         };
         for s in sources {
             match s.status {
-                "parsed" if s.kind != "archive" => *by.read.entry(s.kind).or_default() += 1,
-                "partial" => {
-                    *by.read.entry(s.kind).or_default() += 1;
+                // An archive opened is not an entry read: its members are.
+                ReadStatus::Parsed if s.kind == SourceKind::Archive => {}
+                ReadStatus::Parsed => *by.read.entry(s.kind.name()).or_default() += 1,
+                ReadStatus::Partial => {
+                    *by.read.entry(s.kind.name()).or_default() += 1;
                     by.partial.push(s)
                 }
-                "skipped" => by.skipped.push(s),
-                "failed" => by.failed.push(s),
-                _ => {}
+                ReadStatus::Skipped => by.skipped.push(s),
+                ReadStatus::Failed => by.failed.push(s),
             }
         }
         by
@@ -171,7 +173,7 @@ fn time_ranges(o: &mut String, r: &BundleReport) {
     let mut ranges: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for s in &r.sources {
         if let (Some(f), Some(l)) = (s.first_time, s.last_time) {
-            let e = ranges.entry(s.kind).or_insert((f, l));
+            let e = ranges.entry(s.kind.name()).or_insert((f, l));
             e.0 = e.0.min(f);
             e.1 = e.1.max(l);
         }

@@ -3,6 +3,7 @@
 
 use super::collect::Collected;
 use super::model::Coverage;
+use crate::domain::{ReadStatus, SourceKind};
 use crate::time::format_rfc3339;
 use std::collections::BTreeSet;
 
@@ -11,10 +12,10 @@ use std::collections::BTreeSet;
 pub struct SourceRef {
     /// Path in the bundle.
     pub path: String,
-    /// Kind (`httperr`, `w3c`, `evtx` ...).
-    pub kind: String,
-    /// `parsed`, `partial`, `skipped`, `failed`.
-    pub status: String,
+    /// What the entry is.
+    pub kind: SourceKind,
+    /// What became of reading it.
+    pub status: ReadStatus,
     /// Why.
     pub reason: String,
     /// First time.
@@ -44,42 +45,54 @@ fn gaps(minutes: &BTreeSet<i64>) -> Vec<[String; 2]> {
     out
 }
 
+/// What a report covers per source kind: its label, and what cannot be seen without it.
+fn covered(kind: SourceKind) -> Option<(&'static str, &'static str)> {
+    Some(match kind {
+        SourceKind::Httperr => ("HTTP.sys error log (HTTPERR)", "No HTTP.sys error log: abandoned and refused connections (503, queue, timers) cannot be seen."),
+        SourceKind::W3c => ("IIS access logs (W3C)", "No access log: request volume, failed requests and time-taken cannot be seen."),
+        SourceKind::Evtx => ("event logs (.evtx)", "No event log: crashes, hangs, recycles and rapid-fail shutdowns cannot be seen; failures will be unexplained."),
+        SourceKind::AppConfig => ("applicationHost.config", "No applicationHost.config: sites are mapped to pools from HTTPERR lines, and pool settings (overlap, limits, rapid-fail) are unknown."),
+        // Recognized but not read, or containers: nothing of theirs is analysed.
+        SourceKind::IisNative | SourceKind::Ncsa | SourceKind::Archive | SourceKind::Other => {
+            return None
+        }
+    })
+}
+
 /// Coverage of every source of a bundle.
 pub fn coverage(sources: &[SourceRef], c: &Collected) -> Vec<Coverage> {
     let mut out = Vec::new();
-    for (kind, label) in [
-        ("httperr", "HTTP.sys error log (HTTPERR)"),
-        ("w3c", "IIS access logs (W3C)"),
-        ("evtx", "event logs (.evtx)"),
-        ("appconfig", "applicationHost.config"),
-    ] {
+    for &kind in SourceKind::ALL {
+        let Some((label, missing)) = covered(kind) else {
+            continue;
+        };
         let of: Vec<&SourceRef> = sources.iter().filter(|s| s.kind == kind).collect();
         let first = of.iter().filter_map(|s| s.first).min();
         let last = of.iter().filter_map(|s| s.last).max();
         let problems: Vec<String> = of
             .iter()
-            .filter(|s| s.status != "parsed")
+            .filter(|s| s.status != ReadStatus::Parsed)
             .map(|s| format!("{} ({}): {}", s.path, s.status, s.reason))
             .collect();
-        let read = of.iter().filter(|s| s.status != "failed").count() as u64;
-        let note = match kind {
-            _ if read == 0 => Some(match kind {
-                "httperr" => "No HTTP.sys error log: abandoned and refused connections (503, queue, timers) cannot be seen.".to_string(),
-                "w3c" => "No access log: request volume, failed requests and time-taken cannot be seen.".to_string(),
-                "evtx" => "No event log: crashes, hangs, recycles and rapid-fail shutdowns cannot be seen; failures will be unexplained.".to_string(),
-                _ => "No applicationHost.config: sites are mapped to pools from HTTPERR lines, and pool settings (overlap, limits, rapid-fail) are unknown.".to_string(),
-            }),
-            _ if !problems.is_empty() => Some(format!("{} file(s) were not read completely; what they held may be missing.", problems.len())),
-            _ => None,
+        let read = of.iter().filter(|s| s.status != ReadStatus::Failed).count() as u64;
+        let note = if read == 0 {
+            Some(missing.to_string())
+        } else if !problems.is_empty() {
+            Some(format!(
+                "{} file(s) were not read completely; what they held may be missing.",
+                problems.len()
+            ))
+        } else {
+            None
         };
         let note = match note {
-            None if kind == "w3c" && c.long_truncated => Some(format!(
+            None if kind == SourceKind::W3c && c.long_truncated => Some(format!(
                 "More than {} distinct long requests: counts of requests in flight when a worker died are incomplete.",
                 super::collect::LONG_CAP
             )),
             n => n,
         };
-        let gaps = if kind == "w3c" {
+        let gaps = if kind == SourceKind::W3c {
             let minutes: BTreeSet<i64> = c.traffic.keys().map(|(_, m)| *m).collect();
             gaps(&minutes)
         } else {

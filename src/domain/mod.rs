@@ -12,6 +12,7 @@
 //! | [`httpsys`] | HTTP.sys reason phrases: their class and what they signal |
 //! | [`incident`] | incident kinds and evidence sources of the findings |
 //! | [`codes`] | Windows exception codes and Win32 statuses |
+//! | [`source`] | what a bundle entry is, and what became of reading it |
 
 /// Declares a domain enum whose variants own their names: the enum, `ALL` (every
 /// variant, in declaration order, from the same list, so it cannot miss one), `name()`,
@@ -77,9 +78,11 @@ pub mod httpsys;
 pub mod incident;
 pub mod lifecycle;
 pub mod recycle;
+pub mod source;
 pub mod was;
 
 pub use httpsys::{ReasonClass, Signal};
 pub use incident::{EvidenceSource, IncidentKind};
 pub use lifecycle::{DisableCause, LifecycleKind, Reporter};
 pub use recycle::RecycleReason;
+pub use source::{ReadStatus, SourceKind};

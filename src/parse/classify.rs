@@ -3,6 +3,7 @@
 //! legacy IIS native and NCSA formats (recognized, not parsed), or other (skipped, with
 //! the reason).
 
+use crate::domain::SourceKind;
 use crate::parse::utf16::{self, Utf16};
 use crate::parse::values::site_id_from_path;
 use crate::parse::w3c::{self, is_iis_access_name};
@@ -31,16 +32,16 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The name written in the manifest.
-    pub fn name(self) -> &'static str {
+    /// What the manifest calls it.
+    pub fn source_kind(self) -> SourceKind {
         match self {
-            Kind::Httperr => "httperr",
-            Kind::W3c => "w3c",
-            Kind::Evtx => "evtx",
-            Kind::AppConfig => "appconfig",
-            Kind::IisNative => "iis_native",
-            Kind::Ncsa => "ncsa",
-            Kind::Other => "other",
+            Kind::Httperr => SourceKind::Httperr,
+            Kind::W3c => SourceKind::W3c,
+            Kind::Evtx => SourceKind::Evtx,
+            Kind::AppConfig => SourceKind::AppConfig,
+            Kind::IisNative => SourceKind::IisNative,
+            Kind::Ncsa => SourceKind::Ncsa,
+            Kind::Other => SourceKind::Other,
         }
     }
 }
