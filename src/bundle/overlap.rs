@@ -5,25 +5,23 @@
 //! then first listed) is read, the others are refused. A well-formed zip never has
 //! overlapping members, so this costs nothing on real bundles.
 
+use super::salvage::{local_header, names_len, LOCAL_HEADER_LEN};
 use super::shared_file::SharedFile;
 use std::ops::Range;
-
-/// Fixed part of a local file header.
-const LOCAL_HEADER: u64 = 30;
 
 /// The bytes a member occupies: from its local header at `header_start` to the end of
 /// its `compressed` data (the data starts after the local header's name and extra
 /// field, read from the file). A header that cannot be read spans its fixed part.
 pub(super) fn span(file: &SharedFile, header_start: u64, compressed: u64) -> Range<u64> {
-    let mut head = [0u8; LOCAL_HEADER as usize];
-    let fixed_end = header_start.saturating_add(LOCAL_HEADER);
-    match file.read_at(&mut head, header_start) {
-        Ok(n) if n == head.len() && head.starts_with(b"PK\x03\x04") => {
-            let names = u16::from_le_bytes([head[26], head[27]]) as u64
-                + u16::from_le_bytes([head[28], head[29]]) as u64;
-            header_start..fixed_end.saturating_add(names).saturating_add(compressed)
+    let fixed_end = header_start.saturating_add(LOCAL_HEADER_LEN);
+    match local_header(file, header_start) {
+        Some(head) => {
+            header_start
+                ..fixed_end
+                    .saturating_add(names_len(&head))
+                    .saturating_add(compressed)
         }
-        _ => header_start..fixed_end,
+        None => header_start..fixed_end,
     }
 }
 

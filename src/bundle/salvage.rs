@@ -9,6 +9,9 @@ use super::shared_file::SharedFile;
 /// Most members a scan lists (bounds memory on hostile input).
 const MAX_MEMBERS: usize = 1_000_000;
 
+/// Length of the fixed part of a local file header.
+pub(super) const LOCAL_HEADER_LEN: u64 = 30;
+
 const LOCAL: u32 = 0x0403_4b50;
 const CENTRAL: u32 = 0x0201_4b50;
 const END: u32 = 0x0605_4b50;
@@ -54,6 +57,19 @@ fn u64_at(b: &[u8], i: usize) -> u64 {
     let mut x = [0u8; 8];
     x.copy_from_slice(&b[i..i + 8]);
     u64::from_le_bytes(x)
+}
+
+/// The fixed part of the local file header at `at`, if one is there (its signature
+/// read in full).
+pub(super) fn local_header(file: &SharedFile, at: u64) -> Option<[u8; 30]> {
+    let mut head = [0u8; LOCAL_HEADER_LEN as usize];
+    let n = file.read_at(&mut head, at).ok()?;
+    (n == head.len() && u32_at(&head, 0) == LOCAL).then_some(head)
+}
+
+/// Bytes of a local header's name and extra field (they follow its fixed part).
+pub(super) fn names_len(head: &[u8; 30]) -> u64 {
+    u16_at(head, 26) as u64 + u16_at(head, 28) as u64
 }
 
 /// The zip64 sizes (uncompressed, compressed) of a local header's extra field, for the

@@ -37,7 +37,10 @@ pub fn window(e: &Episode, sig: Signal, pools: &Pools, rules: &Rules) -> Option<
     if !caused_by(sig).contains(&e.kind) {
         return None;
     }
-    let (from, to) = span(e, pools, rules)?;
+    slackened(span(e, pools, rules)?, rules)
+}
+
+fn slackened((from, to): (i64, i64), rules: &Rules) -> Option<(i64, i64)> {
     let slack = rules.slack_s * SEC;
     Some((from - slack, to + slack))
 }
@@ -103,12 +106,13 @@ pub fn attach(
     bursts
 }
 
-/// The span of time an episode can claim lines in, whatever their signal.
+/// The span of time an episode can claim lines in, whatever their signal (every window
+/// of a kind is the same span): None for a kind that causes no signal.
 fn reach(e: &Episode, pools: &Pools, rules: &Rules) -> Option<(i64, i64)> {
-    Signal::ALL
+    let causes_any = Signal::ALL
         .iter()
-        .filter_map(|&sig| window(e, sig, pools, rules))
-        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+        .any(|&sig| caused_by(sig).contains(&e.kind));
+    slackened(span(e, pools, rules).filter(|_| causes_any)?, rules)
 }
 
 /// When an episode can claim lines: (from, to, episode index).
