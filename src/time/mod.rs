@@ -1,6 +1,10 @@
 //! Time: parsing the date and time forms found in logs into microseconds since the
-//! Unix epoch (UTC), and formatting instants as RFC 3339. No time zones: every source
-//! corvid reads stores UTC (domain.md §4).
+//! Unix epoch (UTC), and formatting instants as RFC 3339. The sources read here store
+//! UTC (domain.md §4); local times of text exports are read by [`local`] and mapped to
+//! UTC by a [`zone::Clock`].
+
+pub mod local;
+pub mod zone;
 
 /// Microseconds in a second.
 pub const MICROS_PER_SEC: i64 = 1_000_000;
