@@ -1,5 +1,6 @@
 //! The command line: the one place every command and flag is defined, with its help.
 
+use crate::time::zone::Clock;
 use crate::dataset::Codec;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -157,6 +158,28 @@ pub struct AnalyzeArgs {
     /// names and defaults).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+
+    /// The server's time zone (IANA name, e.g. Europe/Berlin; DST-aware): event logs
+    /// exported as CSV or text carry local times, converted to UTC with it. Without it
+    /// (or --utc-offset) the offset comes from a UTC time in the export, else from
+    /// aligning its events with the bundle's UTC logs, else it is unknown (and said so).
+    #[arg(long, value_name = "ZONE", value_parser = parse_tz, conflicts_with = "utc_offset")]
+    pub tz: Option<Clock>,
+
+    /// The server's fixed offset from UTC (e.g. +02:00, -05:30), for exported event
+    /// logs in local time; prefer --tz when the bundle may span a DST change.
+    #[arg(long, value_name = "OFFSET", value_parser = parse_utc_offset, allow_hyphen_values = true)]
+    pub utc_offset: Option<Clock>,
+}
+
+/// Parses `--tz`.
+fn parse_tz(s: &str) -> Result<Clock, String> {
+    Clock::from_tz_name(s)
+}
+
+/// Parses `--utc-offset`.
+fn parse_utc_offset(s: &str) -> Result<Clock, String> {
+    Clock::from_offset(s)
 }
 
 /// `--compression` takes the dataset's codecs by their lower-case names.

@@ -151,6 +151,7 @@ pub fn bundle(data: &[u8]) {
         compression: Default::default(),
         progress: false,
         rules: Default::default(),
+        clock: None,
     };
     let _ = analyze::run(&opts);
     sandbox.check();

@@ -77,6 +77,7 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
             Some(p) => corvid::correlate::rules::Rules::from_file(p)?,
             None => Default::default(),
         },
+        clock: args.tz.or(args.utc_offset),
     };
     let started = std::time::Instant::now();
     let reports = analyze::run(&opts)?;

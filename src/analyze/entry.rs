@@ -3,7 +3,7 @@
 
 use super::Options;
 use crate::bundle::{Bundle, Entry};
-use crate::domain::{ReadStatus, SourceKind};
+use crate::domain::{EventForm, ReadStatus, SourceKind, TimeBasis};
 use crate::parse::classify::{Classified, Kind};
 use crate::parse::utf16::Utf16Reader;
 use crate::parse::w3c::W3cStats;
@@ -48,6 +48,12 @@ pub struct SourceInfo {
     pub last_time: Option<i64>,
     /// Computer named by the entry.
     pub computer: Option<String>,
+    /// Event logs: the form.
+    pub form: Option<EventForm>,
+    /// Event logs: how their times became UTC.
+    pub time_basis: Option<TimeBasis>,
+    /// Exports in local time: the clock applied and why.
+    pub clock: Option<String>,
 }
 
 impl SourceInfo {
@@ -70,6 +76,9 @@ impl SourceInfo {
             first_time: None,
             last_time: None,
             computer: None,
+            form: None,
+            time_basis: None,
+            clock: None,
         }
     }
 
@@ -114,6 +123,9 @@ impl SourceInfo {
             first_time: st.first_time,
             last_time: st.last_time,
             computer: st.computer.clone(),
+            form: None,
+            time_basis: None,
+            clock: None,
         }
     }
 }
@@ -246,6 +258,8 @@ fn read_evtx(
         first_time: st.first_time,
         last_time: st.last_time,
         computer: st.computer,
+        form: Some(EventForm::Evtx),
+        time_basis: Some(TimeBasis::Utc),
         ..SourceInfo::skipped(&entry.path, kind, entry.size, String::new())
     }
 }

@@ -56,6 +56,7 @@ pub fn write(f: &Findings, sink: &mut dyn BatchSink) -> Result<()> {
             in_flight_w3c: Some(m.in_flight_w3c as i64),
             failed_requests: Some(m.failed_requests as i64),
             event_log_covered: i.event_log_covered,
+            time_basis: i.time_basis.map(|b| b.name()),
             explanation: Some(&i.explanation),
             recommendation: Some(&i.recommendation),
         });

@@ -4,6 +4,7 @@
 //! and the summary say what was read, skipped or failed and why.
 
 mod entry;
+mod exports;
 mod incident_tables;
 mod plan;
 mod schedule;
@@ -48,6 +49,9 @@ pub struct Options {
     pub progress: bool,
     /// Correlation windows and thresholds.
     pub rules: Rules,
+    /// The server's clock, when the user gave it (`--tz`, `--utc-offset`): local times
+    /// of event log exports are converted with it.
+    pub clock: Option<crate::time::zone::Clock>,
 }
 
 /// What happened to one bundle.
@@ -95,22 +99,34 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     let classes = classify_entries(&bundle, &opts.limits);
     let tasks = plan::tasks(&bundle.entries, &classes);
     laps.lap("classify");
+    let exported = exports::planned(&classes);
     let total: u64 = tasks
         .iter()
         .flat_map(|t| t.iter())
+        .chain(exported.iter().map(|(i, _)| i))
         .map(|&i| bundle.entries[i].size)
         .sum();
     let progress = Progress::new(total, opts.progress, &bundle.label);
     let staging = Staging::begin(&opts.out.join("dataset"), &bundle.id, opts.compression)?;
     // On an error, `staging` removes what it staged when dropped.
     let results = run_tasks(opts, &bundle, &classes, &tasks, &staging, &progress);
+    let mut read = gather(results, bundle.entries.len())?;
+    let collected = Collected::merge_all(std::mem::take(&mut read.parts));
+    let part = tasks.len() + 1;
+    let (infos, rows, from_exports) =
+        exports::run(opts, &bundle, &classes, &staging, part, &collected, &progress)?;
     progress.finish();
     laps.lap("read");
-    let read = gather(results, bundle.entries.len())?;
+    for (i, info) in infos {
+        read.infos[i] = Some(info);
+    }
+    for (t, n) in rows {
+        *read.rows.entry(t).or_default() += n;
+    }
     if progress::interrupted() {
         return Err(Error::Interrupted);
     }
-    let collected = Collected::merge_all(read.parts);
+    let collected = Collected::merge_all([collected, from_exports]);
     let sources = manifest(&bundle, &classes, read.infos);
     let mut rows = read.rows;
     let host = summary::host_of(&sources);
@@ -325,6 +341,7 @@ fn correlate_bundle(
             first: s.first_time,
             last: s.last_time,
             rows: s.records.unwrap_or(s.rows),
+            clock: s.time_basis.zip(s.clock.clone()),
         })
         .collect();
     let meta = crate::correlate::BundleMeta {
@@ -356,6 +373,9 @@ impl SourceInfo {
             first_time: self.first_time,
             last_time: self.last_time,
             computer: self.computer.as_deref(),
+            form: self.form.map(|f| f.name()),
+            time_basis: self.time_basis.map(|b| b.name()),
+            clock: self.clock.as_deref(),
         }
     }
 }

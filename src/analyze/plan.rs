@@ -31,6 +31,9 @@ fn group(entries: &[(u64, Option<Kind>)]) -> Vec<Vec<usize>> {
         let Some(kind) = kind else { continue };
         match kind {
             Kind::Evtx | Kind::AppConfig => tasks.push(vec![i]),
+            // Read after the others: their local times are placed with the UTC
+            // evidence the others give (`analyze::exports`).
+            Kind::EventExport(_) => {}
             Kind::Httperr | Kind::W3c if size >= TASK_BYTES => tasks.push(vec![i]),
             Kind::Httperr | Kind::W3c => {
                 let slot = match open.iter().position(|(k, _, _)| *k == kind) {

@@ -3,7 +3,7 @@
 
 use super::collect::Collected;
 use super::model::Coverage;
-use crate::domain::{ReadStatus, SourceKind};
+use crate::domain::{ReadStatus, SourceKind, TimeBasis};
 use crate::time::format_rfc3339;
 use std::collections::BTreeSet;
 
@@ -24,6 +24,8 @@ pub struct SourceRef {
     pub last: Option<i64>,
     /// Rows or records.
     pub rows: u64,
+    /// Event log exports: how their times became UTC, and what clock was applied.
+    pub clock: Option<(TimeBasis, String)>,
 }
 
 const HOUR: i64 = 3_600_000_000;
@@ -51,12 +53,35 @@ fn covered(kind: SourceKind) -> Option<(&'static str, &'static str)> {
         SourceKind::Httperr => ("HTTP.sys error log (HTTPERR)", "No HTTP.sys error log: abandoned and refused connections (503, queue, timers) cannot be seen."),
         SourceKind::W3c => ("IIS access logs (W3C)", "No access log: request volume, failed requests and time-taken cannot be seen."),
         SourceKind::Evtx => ("event logs (.evtx)", "No event log: crashes, hangs, recycles and rapid-fail shutdowns cannot be seen; failures will be unexplained."),
+        SourceKind::EventExport => ("event logs exported as text, CSV or XML", ""),
         SourceKind::AppConfig => ("applicationHost.config", "No applicationHost.config: sites are mapped to pools from HTTPERR lines, and pool settings (overlap, limits, rapid-fail) are unknown."),
         // Recognized but not read, or containers: nothing of theirs is analysed.
         SourceKind::IisNative | SourceKind::Ncsa | SourceKind::Archive | SourceKind::Other => {
             return None
         }
     })
+}
+
+/// What clock each export's times are on, guesses first; files on the same clock for
+/// the same reason share one sentence.
+fn clocks(of: &[&SourceRef]) -> String {
+    let mut by_note: std::collections::BTreeMap<(bool, &str), Vec<&str>> = Default::default();
+    for s in of {
+        if let Some((basis, note)) = &s.clock {
+            by_note
+                .entry((!basis.is_guess(), note.as_str()))
+                .or_default()
+                .push(&s.path);
+        }
+    }
+    if by_note.is_empty() {
+        return "Times are UTC in every export.".to_string();
+    }
+    let sentence = |((exact, note), files): ((bool, &str), Vec<&str>)| {
+        let flag = if exact { "" } else { "GUESSED OFFSET: " };
+        format!("{flag}{}: {note}.", files.join(", "))
+    };
+    by_note.into_iter().map(sentence).collect::<Vec<_>>().join(" ")
 }
 
 /// Coverage of every source of a bundle.
@@ -67,6 +92,10 @@ pub fn coverage(sources: &[SourceRef], c: &Collected) -> Vec<Coverage> {
             continue;
         };
         let of: Vec<&SourceRef> = sources.iter().filter(|s| s.kind == kind).collect();
+        let exports = sources.iter().any(|s| s.kind == SourceKind::EventExport);
+        if kind == SourceKind::EventExport && !exports {
+            continue;
+        }
         let first = of.iter().filter_map(|s| s.first).min();
         let last = of.iter().filter_map(|s| s.last).max();
         let problems: Vec<String> = of
@@ -75,7 +104,11 @@ pub fn coverage(sources: &[SourceRef], c: &Collected) -> Vec<Coverage> {
             .map(|s| format!("{} ({}): {}", s.path, s.status, s.reason))
             .collect();
         let read = of.iter().filter(|s| s.status != ReadStatus::Failed).count() as u64;
-        let note = if read == 0 {
+        let note = if kind == SourceKind::EventExport {
+            Some(clocks(&of))
+        } else if read == 0 && kind == SourceKind::Evtx && exports {
+            Some("No .evtx: the events come from exported event logs (see below).".to_string())
+        } else if read == 0 {
             Some(missing.to_string())
         } else if !problems.is_empty() {
             Some(format!(

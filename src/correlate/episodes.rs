@@ -10,7 +10,7 @@ use super::pools::{key, Pools};
 use super::rules::Rules;
 use crate::domain::codes::exception_name;
 use crate::domain::lifecycle::{DisableCause, Lifecycle, LifecycleKind, Origin, Reporter};
-use crate::domain::IncidentKind;
+use crate::domain::{IncidentKind, TimeBasis};
 use std::collections::BTreeSet;
 use LifecycleKind as K;
 
@@ -31,6 +31,12 @@ pub struct LoggedEvent {
     pub file: String,
     /// Record id.
     pub record_id: Option<i64>,
+    /// Line in a text or XML export.
+    pub line: Option<u64>,
+    /// How its time became UTC (a guessed offset marks what is built on it).
+    pub basis: TimeBasis,
+    /// How much later than `time` it may have happened, µs (minute-resolution exports).
+    pub slack: i64,
     /// What the event says.
     pub event: Lifecycle,
 }
@@ -44,7 +50,10 @@ impl LoggedEvent {
             provider: origin.provider.unwrap_or_default().to_string(),
             event_id: origin.event_id.map_or(0, i64::from),
             file: origin.source_file.to_string(),
-            record_id: Some(origin.record_id),
+            record_id: origin.record_id,
+            line: origin.line,
+            basis: origin.basis,
+            slack: i64::from(origin.slack_s) * SEC,
             event: event.clone(),
         })
     }
@@ -106,7 +115,7 @@ impl Episode {
     fn add(&mut self, i: usize, l: &LoggedEvent) {
         self.events.push(i);
         self.first = self.first.min(l.time);
-        self.last = self.last.max(l.time);
+        self.last = self.last.max(l.time + l.slack);
         if let Some(p) = l.event.pid {
             // ASP.NET names the pid of the request, not always the one that died.
             if l.kind() != K::RequestError {
@@ -233,13 +242,21 @@ fn join_was_crashes(
     rules: &Rules,
 ) {
     for (w, l) in life.iter().enumerate().filter(|(_, l)| is_was_crash(l)) {
-        let found = eps.iter_mut().rev().find(|e| {
+        let in_window = |e: &Episode| {
             e.kind == IncidentKind::Crash
-                && l.event.pid.is_some_and(|p| e.pids.contains(&p))
-                && l.time >= e.anchor - rules.crash_before_s * SEC
+                && l.time + l.slack >= e.anchor - rules.crash_before_s * SEC
                 && l.time <= e.anchor + rules.cascade_s * SEC
                 && (e.pool.is_none() || e.pool == l.pool)
-        });
+        };
+        let same_pid = |e: &Episode| l.event.pid.is_some_and(|p| e.pids.contains(&p));
+        // An Application Error whose pid an export left unresolved (`0x%9`) takes the
+        // first WAS crash of its window.
+        let pidless = |e: &Episode| e.pids.is_empty() && e.pool.is_none();
+        let at = eps
+            .iter()
+            .rposition(|e| in_window(e) && same_pid(e))
+            .or_else(|| eps.iter().position(|e| in_window(e) && pidless(e)));
+        let found = at.map(|i| &mut eps[i]);
         match found {
             Some(e) => {
                 if e.pool.is_none() {

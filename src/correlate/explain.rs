@@ -3,7 +3,7 @@
 
 use super::incidents::Draft;
 use super::pools::{PoolSettings, Pools};
-use crate::domain::{IncidentKind, RecycleReason};
+use crate::domain::{IncidentKind, RecycleReason, TimeBasis};
 use crate::time::format_rfc3339;
 
 fn when(t: i64) -> String {
@@ -348,4 +348,16 @@ fn unexplained(c: &Ctx<'_>, log: LogCoverage) -> (String, String) {
 fn pool_disabled(c: &Ctx<'_>) -> (String, String) {
     let exp = format!("{} was disabled at {}: WAS could not start a worker process (identity or start failure). {}", c.pool, when(c.d.start), c.impact);
     (exp, "Check the application pool identity (password, 'Log on as a batch job' right) and the WAS events around it.".into())
+}
+
+/// The sentence an incident built on events whose UTC offset is a guess ends with.
+pub fn guessed_times(basis: TimeBasis) -> String {
+    let how = match basis {
+        TimeBasis::Inferred => "inferred from how they line up with the HTTP.sys and W3C logs",
+        TimeBasis::Unknown => "unknown, so they were taken as UTC",
+        TimeBasis::Utc | TimeBasis::Given | TimeBasis::Embedded => "known",
+    };
+    format!(
+        " Its events come from an event log exported in local time whose offset from UTC is {how}: its times, and what was joined with them, may be off (see Coverage; give --tz to be sure)."
+    )
 }

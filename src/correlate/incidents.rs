@@ -391,7 +391,7 @@ fn event_evidence(l: &LoggedEvent, pools: &Pools) -> Evidence {
         source: EvidenceSource::Event,
         time: format_rfc3339(l.time, 3),
         file: l.file.clone(),
-        line: None,
+        line: l.line.map(|v| v as i64),
         record_id: l.record_id,
         summary,
     }

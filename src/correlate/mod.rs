@@ -6,6 +6,8 @@
 //! Flow: [`pools`] (site → pool, settings) → [`episodes`] (lifecycle cascades) →
 //! [`signals`] (lines with their pool) → [`attach`] (window joins, bursts) →
 //! [`incidents`] (kinds, impact, evidence) → [`explain`] → [`model::Findings`].
+//! [`offset`] runs earlier, for the intake: the clock of an event log exported in
+//! local time, aligned with the UTC evidence the other sources gave.
 //!
 //! Its inputs are plain vectors and maps ([`collect::Collected`]), its domain concepts
 //! the enums of [`crate::domain`]; the windows and thresholds are [`rules::Rules`].
@@ -19,13 +21,14 @@ pub mod explain;
 pub mod incidents;
 pub mod join;
 pub mod model;
+pub mod offset;
 pub mod patterns;
 pub mod pools;
 pub mod rules;
 pub mod signals;
 pub mod timeline;
 
-use crate::domain::IncidentKind;
+use crate::domain::{IncidentKind, TimeBasis};
 
 use collect::Collected;
 use coverage::SourceRef;
@@ -90,6 +93,7 @@ pub fn correlate(
     let system = c.event_logs.get("System").map(|(f, l, _)| (*f, *l));
     let found = Found {
         life,
+        eps: &eps,
         lines: &lines,
         reqs: &reqs,
         pools: &pools,
@@ -176,6 +180,7 @@ fn crash_signatures(drafts: &[Draft], pools: &Pools) -> BTreeMap<SignatureKey, C
 /// What the incidents' texts and evidence are drawn from.
 struct Found<'a> {
     life: &'a [LoggedEvent],
+    eps: &'a [Episode],
     lines: &'a [Line],
     reqs: &'a [Request],
     pools: &'a Pools,
@@ -201,7 +206,11 @@ impl Found<'_> {
                 covered,
                 range: system,
             };
-            let (explanation, recommendation) = explain::texts(d, pools, same, log);
+            let (mut explanation, recommendation) = explain::texts(d, pools, same, log);
+            let time_basis = self.weakest_basis(d);
+            if let Some(b) = time_basis.filter(|b| b.is_guess()) {
+                explanation.push_str(&explain::guessed_times(b));
+            }
             Incident {
                 bundle_id: meta.id.clone(),
                 id: format!("I{}", n + 1),
@@ -214,12 +223,25 @@ impl Found<'_> {
                 cause: d.cause.clone(),
                 impact: d.impact.clone(),
                 event_log_covered: covered,
+                time_basis,
                 explanation,
                 recommendation,
                 evidence: incidents::evidence(d, self.life, self.lines, self.reqs, pools),
             }
         };
         drafts.iter().enumerate().map(incident).collect()
+    }
+}
+
+impl Found<'_> {
+    /// How the times of the incident's events became UTC, the least sure of them (None
+    /// without an event).
+    fn weakest_basis(&self, d: &Draft) -> Option<TimeBasis> {
+        let e = &self.eps[d.episode?];
+        e.events
+            .iter()
+            .map(|&i| self.life[i].basis)
+            .max_by_key(|b| b.doubt())
     }
 }
 

@@ -2,7 +2,7 @@
 //! signatures, recycle history and the coverage of each source. Serialized as
 //! `findings.json` (schema version 1, documented in the README).
 
-use crate::domain::{EvidenceSource, IncidentKind, RecycleReason};
+use crate::domain::{EvidenceSource, IncidentKind, RecycleReason, TimeBasis};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -95,6 +95,10 @@ pub struct Incident {
     /// For incidents without a lifecycle event: whether the System event log covers
     /// the time (None when the bundle has no System log).
     pub event_log_covered: Option<bool>,
+    /// How the times of its events became UTC, the least sure of them (`inferred` or
+    /// `unknown`: local times whose offset is a guess; every join on them may be off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_basis: Option<TimeBasis>,
     /// What happened, in plain language.
     pub explanation: String,
     /// What to do next.

@@ -92,23 +92,24 @@ impl std::fmt::Display for LifecycleKind {
     }
 }
 
-/// The component that logged the event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Reporter {
-    /// Windows Process Activation Service (System log).
-    Was,
-    /// The IIS worker process itself (W3SVC-WP).
-    W3svcWp,
-    /// Application Error 1000.
-    ApplicationError,
-    /// Windows Error Reporting 1001.
-    Wer,
-    /// .NET Runtime 1026.
-    DotNetRuntime,
-    /// ASP.NET 1309.
-    AspNet,
-    /// Service Control Manager.
-    ServiceControlManager,
+named_enum! {
+    /// The component that logged the event.
+    pub enum Reporter {
+        /// Windows Process Activation Service (System log).
+        Was = "was",
+        /// The IIS worker process itself (W3SVC-WP).
+        W3svcWp = "w3svc_wp",
+        /// Application Error 1000.
+        ApplicationError = "application_error",
+        /// Windows Error Reporting 1001.
+        Wer = "wer",
+        /// .NET Runtime 1026.
+        DotNetRuntime = "dotnet_runtime",
+        /// ASP.NET 1309.
+        AspNet = "aspnet",
+        /// Service Control Manager.
+        ServiceControlManager = "service_control_manager",
+    }
 }
 
 impl Reporter {
@@ -130,6 +131,30 @@ impl Reporter {
     /// The provider name it writes (the first of [`providers`](Self::providers)).
     pub const fn provider(self) -> &'static str {
         self.providers()[0]
+    }
+
+    /// Whether `name` is one of its provider names (case-insensitive; ASP.NET's
+    /// versioned names by prefix).
+    pub fn logs_as(self, name: &str) -> bool {
+        let name = name.trim();
+        match self {
+            Reporter::AspNet => self.providers().iter().any(|p| {
+                name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+            }),
+            Reporter::Was
+            | Reporter::W3svcWp
+            | Reporter::ApplicationError
+            | Reporter::Wer
+            | Reporter::DotNetRuntime
+            | Reporter::ServiceControlManager => {
+                self.providers().iter().any(|p| name.eq_ignore_ascii_case(p))
+            }
+        }
+    }
+
+    /// The reporter that logs under provider `name`, if any.
+    pub fn of_provider(name: &str) -> Option<Reporter> {
+        Reporter::ALL.iter().copied().find(|r| r.logs_as(name))
     }
 }
 
@@ -220,12 +245,19 @@ impl Lifecycle {
 pub struct Origin<'a> {
     /// Path of the event log in the bundle.
     pub source_file: &'a str,
-    /// EventRecordID.
-    pub record_id: i64,
+    /// EventRecordID (exports may not carry it).
+    pub record_id: Option<i64>,
+    /// Line of the record in a text or XML export.
+    pub line: Option<u64>,
     /// Event time (UTC microseconds), when the record has one.
     pub time: Option<i64>,
     /// Provider name as logged.
     pub provider: Option<&'a str>,
     /// Event id.
     pub event_id: Option<i32>,
+    /// How its time became UTC.
+    pub basis: super::TimeBasis,
+    /// Seconds the written time may be short of the real one (59 when the source
+    /// writes minutes only, else 0).
+    pub slack_s: u32,
 }

@@ -11,8 +11,10 @@
 //! | [`recycle`] | recycle reasons, their WAS event ids and `logEventOnRecycle` flags |
 //! | [`httpsys`] | HTTP.sys reason phrases: their class and what they signal |
 //! | [`incident`] | incident kinds and evidence sources of the findings |
+//! | [`eventlog`] | event log levels and their display names, log names |
+//! | [`messages`] | the message templates of the events corvid reads (exports carry only the message) |
 //! | [`codes`] | Windows exception codes and Win32 statuses |
-//! | [`source`] | what a bundle entry is, and what became of reading it |
+//! | [`source`] | what a bundle entry is, the form of an event log, how its times became UTC, what became of reading it |
 
 /// Declares a domain enum whose variants own their names: the enum, `ALL` (every
 /// variant, in declaration order, from the same list, so it cannot miss one), `name()`,
@@ -74,9 +76,11 @@ macro_rules! named_enum {
 }
 
 pub mod codes;
+pub mod eventlog;
 pub mod httpsys;
 pub mod incident;
 pub mod lifecycle;
+pub mod messages;
 pub mod recycle;
 pub mod source;
 pub mod was;
@@ -85,4 +89,4 @@ pub use httpsys::{ReasonClass, Signal};
 pub use incident::{EvidenceSource, IncidentKind};
 pub use lifecycle::{DisableCause, LifecycleKind, Reporter};
 pub use recycle::RecycleReason;
-pub use source::{ReadStatus, SourceKind};
+pub use source::{EventForm, ReadStatus, SourceKind, TimeBasis};

@@ -1,9 +1,9 @@
 //! Classifies a bundle entry by its content (and, for header-less logs, by its path and
-//! the shape of its first line): HTTPERR, IIS W3C, EVTX, applicationHost.config, the
-//! legacy IIS native and NCSA formats (recognized, not parsed), or other (skipped, with
-//! the reason).
+//! the shape of its first line): HTTPERR, IIS W3C, EVTX, event log exports (text, CSV,
+//! XML: `parse::export::detect`), applicationHost.config, the legacy IIS native and
+//! NCSA formats (recognized, not parsed), or other (skipped, with the reason).
 
-use crate::domain::SourceKind;
+use crate::domain::{EventForm, SourceKind};
 use crate::parse::utf16::{self, Utf16};
 use crate::parse::values::site_id_from_path;
 use crate::parse::w3c::{self, is_iis_access_name};
@@ -21,6 +21,8 @@ pub enum Kind {
     W3c,
     /// Windows event log file.
     Evtx,
+    /// An event log exported as text or XML, in the form given.
+    EventExport(EventForm),
     /// IIS applicationHost.config.
     AppConfig,
     /// Legacy IIS native (comma-separated) log: recognized, not parsed.
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Httperr => SourceKind::Httperr,
             Kind::W3c => SourceKind::W3c,
             Kind::Evtx => SourceKind::Evtx,
+            Kind::EventExport(_) => SourceKind::EventExport,
             Kind::AppConfig => SourceKind::AppConfig,
             Kind::IisNative => SourceKind::IisNative,
             Kind::Ncsa => SourceKind::Ncsa,
@@ -106,6 +109,9 @@ fn classify_text(path: &str, text: &str, head: &[u8], was_utf16: bool) -> Classi
             Kind::Other,
             Some("binary data of no format corvid reads".into()),
         );
+    }
+    if let Some(form) = crate::parse::export::detect::form(text) {
+        return classified(Kind::EventExport(form), None);
     }
     let trimmed = text.trim_start();
     if trimmed.starts_with('<') {

@@ -2,13 +2,14 @@
 //! becomes an `events` row (and a `lifecycle` row when it matters to app pools); each
 //! chunk or record that fails is counted and reported, and reading goes on.
 
-use crate::domain::lifecycle::{Lifecycle, Origin};
-use crate::domain::RecycleReason;
+use crate::domain::lifecycle::Lifecycle;
+use crate::domain::{EventForm, TimeBasis};
 use crate::parse::eventdata::{parse_event_xml, Event};
 use crate::parse::lifecycle;
+use crate::parse::rows::{push_event, push_lifecycle, Placed};
 use crate::parse::{Emit, ErrorReport};
-use crate::tables::events::{EventsRow, EventsTable};
-use crate::tables::lifecycle::{LifecycleRow, LifecycleTable};
+use crate::tables::events::EventsTable;
+use crate::tables::lifecycle::LifecycleTable;
 use crate::time::parse_rfc3339;
 use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxParser, ParserSettings};
@@ -156,18 +157,23 @@ impl FileRows {
                 self.computers.insert(c.clone(), 1);
             }
         }
-        push_event(
-            &mut self.events,
-            &ev,
-            data_json,
-            emit,
-            record_id,
+        let at = Placed {
+            record_id: Some(record_id),
+            line: None,
             time,
+            form: EventForm::Evtx,
+            basis: TimeBasis::Utc,
+            time_local: None,
+            utc_offset_min: None,
+            message: None,
             recovered,
-        );
+            duplicate: false,
+            slack_s: 0,
+        };
+        push_event(&mut self.events, &ev, data_json.as_deref(), &at, emit);
         if let Some(l) = life {
             st.lifecycle += 1;
-            push_lifecycle(&mut self.life, &ev, &l, emit, record_id, time);
+            push_lifecycle(&mut self.life, &ev, &l, &at, emit);
         }
         emit.flush(&mut self.events, false);
         emit.flush(&mut self.life, false);
@@ -382,77 +388,4 @@ fn causes(e: &dyn std::error::Error) -> String {
         cause = c.source();
     }
     text
-}
-
-fn push_event(
-    t: &mut EventsTable,
-    ev: &Event,
-    data: Option<String>,
-    emit: &Emit<'_>,
-    record_id: i64,
-    time: Option<i64>,
-    recovered: bool,
-) {
-    let small = |v: Option<i64>| v.and_then(|v| i32::try_from(v).ok());
-    t.push(&EventsRow {
-        bundle_id: Some(emit.bundle_id),
-        source_file: Some(emit.source_file),
-        record_id: Some(record_id),
-        time,
-        channel: ev.channel.as_deref(),
-        provider: ev.provider.as_deref(),
-        provider_guid: ev.provider_guid.as_deref(),
-        source_name: ev.source_name.as_deref(),
-        event_id: ev.event_id16(),
-        qualifiers: small(ev.qualifiers),
-        version: small(ev.version),
-        level: small(ev.level),
-        task: small(ev.task),
-        opcode: small(ev.opcode),
-        keywords: ev.keywords.as_deref(),
-        computer: ev.computer.as_deref(),
-        pid: ev.pid,
-        tid: ev.tid,
-        user_sid: ev.user_sid.as_deref(),
-        event_data: data.as_deref(),
-        recovered: Some(recovered),
-    });
-}
-
-fn push_lifecycle(
-    t: &mut LifecycleTable,
-    ev: &Event,
-    l: &Lifecycle,
-    emit: &mut Emit<'_>,
-    record_id: i64,
-    time: Option<i64>,
-) {
-    let origin = Origin {
-        source_file: emit.source_file,
-        record_id,
-        time,
-        provider: ev.provider.as_deref(),
-        event_id: ev.event_id16(),
-    };
-    emit.lifecycle(&origin, l);
-    t.push(&LifecycleRow {
-        bundle_id: Some(emit.bundle_id),
-        source_file: Some(emit.source_file),
-        record_id: Some(record_id),
-        time,
-        computer: ev.computer.as_deref(),
-        provider: ev.provider.as_deref(),
-        event_id: ev.event_id16(),
-        kind: Some(l.kind.name()),
-        app_pool: l.app_pool.as_deref(),
-        pid: l.pid,
-        recycle_reason: l.recycle_reason.map(RecycleReason::name),
-        exit_code: l.exit_code.as_deref(),
-        exception_code: l.exception_code.as_deref(),
-        faulting_module: l.faulting_module.as_deref(),
-        exception_type: l.exception_type.as_deref(),
-        site_id: l.site_id,
-        process_name: l.process_name.as_deref(),
-        detail: l.detail.as_deref(),
-    });
 }

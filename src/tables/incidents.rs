@@ -28,6 +28,7 @@ super::define_table! {
         in_flight_w3c: I64 = "W3C requests (of 5 s or more) in flight when a worker died.",
         failed_requests: I64 = "All failed requests above.",
         event_log_covered: Bool = "For incidents without a lifecycle event: whether the System log covers the time.",
+        time_basis: Str = "How the times of its events became UTC, the least sure of them (`inferred`, `unknown`: a local export's offset is a guess, so its joins may be off).",
         explanation: Str = "What happened, in plain language.",
         recommendation: Str = "What to do next.",
     }

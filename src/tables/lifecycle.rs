@@ -7,9 +7,11 @@ super::define_table! {
     "One row per event that tells what happened to an application pool or a worker process (WAS, IIS-W3SVC-WP, Application Error / WER / .NET Runtime / ASP.NET for w3wp.exe, Service Control Manager for W3SVC and WAS).",
     {
         bundle_id: Str = "Bundle the row comes from.",
-        source_file: Str = "Path of the .evtx inside the bundle.",
-        record_id: I64 = "EventRecordID of the source event (join to `events`).",
+        source_file: Str = "Path of the event log (or its export) inside the bundle.",
+        record_id: I64 = "EventRecordID of the source event (join to `events`); null in exports without it.",
+        source_line: I64 = "Line of the source event in a text or XML export (join to `events`).",
         time: Time = "Event time (UTC).",
+        time_basis: Str = "How `time` became UTC (see `events.time_basis`); `inferred` and `unknown` are guesses.",
         computer: Str = "Computer that logged the event.",
         provider: Str = "Provider of the source event.",
         event_id: I32 = "Event id of the source event.",

@@ -27,6 +27,7 @@ pub fn options(inputs: &[&Path], out: &Path) -> Options {
         compression: Default::default(),
         progress: false,
         rules: Default::default(),
+        clock: None,
     }
 }
 

@@ -1,0 +1,278 @@
+//! The clock of an event log exported in local time, decided as a forensic tool must,
+//! in this order: the zone or offset the user gave (`--tz`, `--utc-offset`); a UTC time
+//! in the same records (an embedded Event XML, ASP.NET's UTC event time); the offset
+//! (DST-aware: candidates include the zones whose offset changes in the file's period)
+//! that best aligns the file's lifecycle events with the bundle's UTC evidence
+//! (HTTP.sys lines of the same pool that say its worker went away, the same events in
+//! an `.evtx`), with the scores of the best and next-best; otherwise none: the times
+//! are taken as UTC and said to be a guess. Also tells whether an exported event is one
+//! the bundle's `.evtx` already holds.
+
+use super::collect::Collected;
+use super::pools::key;
+use crate::domain::httpsys;
+use crate::domain::lifecycle::Lifecycle;
+use crate::domain::TimeBasis;
+use crate::time::zone::{candidates, Clock};
+use crate::time::MICROS_PER_SEC;
+use chrono::NaiveDateTime;
+use std::collections::BTreeMap;
+
+/// One lifecycle event of an export, at its local time.
+#[derive(Debug, Clone)]
+pub struct LocalEvent {
+    /// Local time as written.
+    pub local: NaiveDateTime,
+    /// Event id.
+    pub event_id: i32,
+    /// What it says.
+    pub life: Lifecycle,
+}
+
+/// The clock decided for one export, how, and the sentence that says so.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    /// How its times become UTC.
+    pub basis: TimeBasis,
+    /// The clock (UTC itself when unknown).
+    pub clock: Clock,
+    /// What was decided and on what evidence, for `sources` and the report.
+    pub note: String,
+}
+
+/// What an event's match in an `.evtx` is keyed on.
+type EvtxKey = (i64, Option<i64>, Option<String>);
+
+/// The bundle's UTC evidence: HTTP.sys lines that say a pool's worker went away, per
+/// pool, and the `.evtx` lifecycle events, by event id, pid and pool; times sorted.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    worker_gone: BTreeMap<String, Vec<i64>>,
+    evtx: BTreeMap<EvtxKey, Vec<i64>>,
+}
+
+/// HTTP.sys lines from this long before to this long after an event's minute align it.
+const HTTP_BEFORE_S: i64 = 30;
+const HTTP_AFTER_S: i64 = 120;
+/// An event found in an `.evtx` weighs as much as this many HTTP.sys alignments.
+const EVTX_WEIGHT: u32 = 3;
+
+impl Evidence {
+    /// From what the bundle's UTC sources gave.
+    pub fn of(c: &Collected) -> Evidence {
+        let mut e = Evidence::default();
+        for row in &c.httperr {
+            let (_, signal) = httpsys::classify(&row.reason);
+            if let (Some(q), Some(s)) = (&row.queue, signal) {
+                if s.is_app_pool() {
+                    e.worker_gone.entry(key(q)).or_default().push(row.time);
+                }
+            }
+        }
+        for l in &c.lifecycle {
+            let k = (l.event_id, l.event.pid, l.pool.clone());
+            e.evtx.entry(k).or_default().push(l.time);
+        }
+        e.worker_gone.values_mut().for_each(|v| v.sort_unstable());
+        e.evtx.values_mut().for_each(|v| v.sort_unstable());
+        e
+    }
+
+    /// Whether any evidence exists.
+    pub fn is_empty(&self) -> bool {
+        self.worker_gone.is_empty() && self.evtx.is_empty()
+    }
+
+    /// Whether an `.evtx` of the bundle holds this event: same id, pid and pool, at a
+    /// time within the export's resolution of `t`.
+    pub fn in_evtx(&self, event_id: i32, life: &Lifecycle, t: i64, resolution_s: u32) -> bool {
+        let k = (i64::from(event_id), life.pid, life.app_pool.as_deref().map(key));
+        let res = i64::from(resolution_s.max(1)) * MICROS_PER_SEC;
+        self.evtx.get(&k).is_some_and(|ts| any_in(ts, t - MICROS_PER_SEC, t + res))
+    }
+
+    /// Whether HTTP.sys saw the event's pool lose its worker around `t`.
+    fn http_aligned(&self, life: &Lifecycle, t: i64, resolution_s: u32) -> bool {
+        let Some(pool) = life.app_pool.as_deref() else {
+            return false;
+        };
+        let from = t - HTTP_BEFORE_S * MICROS_PER_SEC;
+        let to = t + (i64::from(resolution_s) + HTTP_AFTER_S) * MICROS_PER_SEC;
+        self.worker_gone
+            .get(&key(pool))
+            .is_some_and(|ts| any_in(ts, from, to))
+    }
+}
+
+/// Whether sorted `ts` has a time in `[from, to]`.
+fn any_in(ts: &[i64], from: i64, to: i64) -> bool {
+    let i = ts.partition_point(|&t| t < from);
+    ts.get(i).is_some_and(|&t| t <= to)
+}
+
+/// How well one clock aligns an export's events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Score {
+    http: u32,
+    evtx: u32,
+}
+
+impl Score {
+    fn total(self) -> u32 {
+        self.http + EVTX_WEIGHT * self.evtx
+    }
+}
+
+fn score(clock: &Clock, events: &[LocalEvent], ev: &Evidence, resolution_s: u32) -> Score {
+    let mut s = Score::default();
+    for e in events {
+        let (t, _) = clock.to_utc(e.local);
+        if ev.in_evtx(e.event_id, &e.life, t, resolution_s) {
+            s.evtx += 1;
+        } else if ev.http_aligned(&e.life, t, resolution_s) {
+            s.http += 1;
+        }
+    }
+    s
+}
+
+/// The clocks worth trying for local times in `[first, last]`.
+fn clocks_for(first: NaiveDateTime, last: NaiveDateTime) -> Vec<Clock> {
+    let day = 14 * 3600 * MICROS_PER_SEC;
+    candidates(
+        first.and_utc().timestamp_micros() - day,
+        last.and_utc().timestamp_micros() + day,
+    )
+}
+
+/// Decides the clock of one export: `given` by the user, else from `pairs` of (local
+/// time, UTC time) in its records, else inferred from its `events` and the bundle's
+/// `evidence`, else unknown.
+pub fn decide(
+    events: &[LocalEvent],
+    pairs: &[(NaiveDateTime, i64)],
+    range: (NaiveDateTime, NaiveDateTime),
+    given: Option<&Clock>,
+    evidence: &Evidence,
+    resolution_s: u32,
+) -> Placement {
+    let span = |c: &Clock| {
+        c.describe(
+            range.0.and_utc().timestamp_micros(),
+            range.1.and_utc().timestamp_micros(),
+        )
+    };
+    if let Some(c) = given {
+        return Placement {
+            basis: TimeBasis::Given,
+            clock: c.clone(),
+            note: format!("local time; converted with the given clock {}", span(c)),
+        };
+    }
+    if let Some(p) = from_pairs(pairs, range, resolution_s) {
+        return p;
+    }
+    infer(events, range, evidence, resolution_s)
+}
+
+/// The clock that maps the most local times onto their UTC twins.
+fn from_pairs(
+    pairs: &[(NaiveDateTime, i64)],
+    range: (NaiveDateTime, NaiveDateTime),
+    resolution_s: u32,
+) -> Option<Placement> {
+    if pairs.is_empty() {
+        return None;
+    }
+    let res = i64::from(resolution_s.max(1)) * MICROS_PER_SEC;
+    let fits = |c: &Clock| {
+        pairs
+            .iter()
+            .filter(|(local, utc)| {
+                let (t, _) = c.to_utc(*local);
+                t <= *utc + MICROS_PER_SEC && *utc < t + res
+            })
+            .count()
+    };
+    let clocks = clocks_for(range.0, range.1);
+    let (best, n) = clocks
+        .iter()
+        .map(|c| (c, fits(c)))
+        .fold(None, |acc: Option<(&Clock, usize)>, (c, n)| match acc {
+            Some((_, m)) if m >= n => acc,
+            _ => Some((c, n)),
+        })?;
+    (n > 0).then(|| Placement {
+        basis: TimeBasis::Embedded,
+        clock: best.clone(),
+        note: format!(
+            "local time; offset {} from the UTC times in the same records ({n} of {} agree)",
+            best.describe(
+                range.0.and_utc().timestamp_micros(),
+                range.1.and_utc().timestamp_micros()
+            ),
+            pairs.len()
+        ),
+    })
+}
+
+/// The clock that best aligns the events with the evidence, if it stands out.
+fn infer(
+    events: &[LocalEvent],
+    range: (NaiveDateTime, NaiveDateTime),
+    evidence: &Evidence,
+    resolution_s: u32,
+) -> Placement {
+    let unknown = |why: String| Placement {
+        basis: TimeBasis::Unknown,
+        clock: Clock::Fixed { offset_s: 0 },
+        note: format!(
+            "local time; offset unknown ({why}): times are taken as UTC, so joins with other sources may be off by hours; give --tz or --utc-offset"
+        ),
+    };
+    if events.is_empty() || evidence.is_empty() {
+        return unknown(
+            "no UTC time in the file and no UTC evidence in the bundle to align it with".into(),
+        );
+    }
+    let mut scored: Vec<(Clock, Score)> = clocks_for(range.0, range.1)
+        .into_iter()
+        .map(|c| {
+            let s = score(&c, events, evidence, resolution_s);
+            (c, s)
+        })
+        .collect();
+    // Stable: among equal scores the first candidate (fixed offsets first) leads.
+    scored.sort_by_key(|(_, s)| std::cmp::Reverse(s.total()));
+    let (best, bs) = &scored[0];
+    let (next, ns) = &scored.get(1).cloned().unwrap_or((Clock::Fixed { offset_s: 0 }, Score::default()));
+    let describe = |c: &Clock| {
+        c.describe(
+            range.0.and_utc().timestamp_micros(),
+            range.1.and_utc().timestamp_micros(),
+        )
+    };
+    let tally = |s: &Score| format!("{} event(s) align: {} with HTTP.sys, {} found in an .evtx", s.http + s.evtx, s.http, s.evtx);
+    if bs.total() < 2 || bs.total() < ns.total() + 2 {
+        return unknown(format!(
+            "too little UTC evidence: best {} with {}, next {} with {}",
+            describe(best),
+            tally(bs),
+            describe(next),
+            tally(ns)
+        ));
+    }
+    Placement {
+        basis: TimeBasis::Inferred,
+        clock: best.clone(),
+        note: format!(
+            "local time; offset {} inferred: {} of {} lifecycle event(s) align with the bundle's UTC evidence ({}); next best {} ({})",
+            describe(best),
+            bs.http + bs.evtx,
+            events.len(),
+            tally(bs),
+            describe(next),
+            tally(ns)
+        ),
+    }
+}

@@ -1,0 +1,57 @@
+//! Recognises an event log export from the first bytes of a text entry (classification
+//! calls it before the IIS formats): the form, or None.
+
+use super::tabular;
+use crate::domain::EventForm;
+
+/// The export form of a text, from its head.
+pub fn form(text: &str) -> Option<EventForm> {
+    let text = text.trim_start_matches('\u{FEFF}');
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('<') {
+        return xml_form(trimmed);
+    }
+    let first = trimmed.lines().next()?.trim_end_matches('\r');
+    if first.starts_with("Event[") && first.trim_end().ends_with("]:") {
+        return Some(EventForm::WevtutilText);
+    }
+    if is_details_text(trimmed) {
+        return Some(EventForm::DetailsText);
+    }
+    tabular::layout(trimmed).map(|l| l.form)
+}
+
+/// `Log Name:` first, then `Source:` and `Event ID:` among the next lines.
+fn is_details_text(text: &str) -> bool {
+    let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+    let first = lines.next().unwrap_or_default();
+    let log_name = ["Log Name:", "Protokollname:"];
+    if !log_name.iter().any(|p| first.starts_with(p)) {
+        return false;
+    }
+    let head: Vec<&str> = lines.take(12).collect();
+    let has = |labels: &[&str]| {
+        head.iter()
+            .any(|l| labels.iter().any(|p| l.trim_start().starts_with(p)))
+    };
+    has(&["Source:", "Quelle:"]) && has(&["Event ID:", "Ereignis-ID:"])
+}
+
+/// `<Event>` elements with a `<System>` part: App Service's when the event element has
+/// no namespace, else a wevtutil or Event Viewer XML export.
+fn xml_form(text: &str) -> Option<EventForm> {
+    let head = &text[..text.len().min(8192)];
+    let at = head
+        .match_indices("<Event")
+        .map(|(i, _)| i)
+        .find(|&i| matches!(head.as_bytes().get(i + 6), Some(b'>' | b' ' | b'\r' | b'\n' | b'\t')))?;
+    if !head[at..].contains("<System") {
+        return None;
+    }
+    let tag_end = at + head[at..].find('>')?;
+    if head[at..tag_end].contains("xmlns") {
+        Some(EventForm::EventXml)
+    } else {
+        Some(EventForm::AppServiceXml)
+    }
+}

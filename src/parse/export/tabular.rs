@@ -1,0 +1,383 @@
+//! Tabular exports: Event Viewer's "Save As CSV" and "Text (Tab delimited)", PowerShell's
+//! `Export-Csv` (any `Select` set, any culture's delimiter) and TSS's tab-separated copy
+//! of it. Columns are found by their header names, never by position, except in the
+//! header-less tab text Event Viewer writes (Level, Date and Time, Source, Event ID,
+//! Task Category, message). A quoted value may span lines; in unquoted text a line that
+//! does not start a record continues the message of the one before.
+
+use super::{recover, ExportFile, Exported};
+use crate::domain::eventlog::{channel_of_path, level_of};
+use crate::domain::EventForm;
+use crate::parse::ErrorReport;
+
+/// A column corvid reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Level,
+    Time,
+    Provider,
+    EventId,
+    Task,
+    Message,
+    Computer,
+    LogName,
+    RecordId,
+    ProcessId,
+    ThreadId,
+    Qualifiers,
+    ProviderId,
+    UserId,
+}
+
+/// Header names of each column: Event Viewer (English, German, French) and PowerShell.
+const NAMES: &[(Col, &[&str])] = &[
+    (Col::Level, &["Level", "LevelDisplayName", "Ebene", "Niveau"]),
+    (Col::Time, &["Date and Time", "TimeCreated", "Datum und Uhrzeit", "Date et heure"]),
+    (Col::Provider, &["Source", "ProviderName", "Quelle"]),
+    (Col::EventId, &["Event ID", "Id", "EventID", "Ereignis-ID", "ID de l'événement"]),
+    (Col::Task, &["Task Category", "TaskDisplayName", "Aufgabenkategorie", "Catégorie de la tâche"]),
+    (Col::Message, &["Message", "Description"]),
+    (Col::Computer, &["MachineName", "Computer"]),
+    (Col::LogName, &["LogName", "Log Name"]),
+    (Col::RecordId, &["RecordId"]),
+    (Col::ProcessId, &["ProcessId"]),
+    (Col::ThreadId, &["ThreadId"]),
+    (Col::Qualifiers, &["Qualifiers"]),
+    (Col::ProviderId, &["ProviderId"]),
+    (Col::UserId, &["UserId"]),
+];
+
+/// Event Viewer's own header names (its CSV and tab text), as opposed to PowerShell's.
+const VIEWER_TIME: &[&str] = &["Date and Time", "Datum und Uhrzeit", "Date et heure"];
+
+/// The layout of a tabular export: delimiter, columns, form.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Field delimiter.
+    pub delimiter: char,
+    /// What each field is (`None`: not read).
+    pub columns: Vec<Option<Col>>,
+    /// Whether the first line is a header.
+    pub header: bool,
+    /// The form.
+    pub form: EventForm,
+}
+
+impl Layout {
+    fn at(&self, col: Col) -> Option<usize> {
+        self.columns.iter().position(|c| *c == Some(col))
+    }
+}
+
+fn column_of(name: &str) -> Option<Col> {
+    let name = name.trim().trim_matches('"').trim_start_matches('\u{FEFF}').trim();
+    NAMES
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(name)))
+        .map(|(c, _)| *c)
+}
+
+/// The layout a first line declares, if it is an event export header: the delimiter
+/// that makes a time and an event id column appear.
+pub fn header_layout(first: &str) -> Option<Layout> {
+    let first = first.trim_start_matches('\u{FEFF}').trim_end_matches('\r');
+    let mut best: Option<Layout> = None;
+    for delimiter in ['\t', ';', ','] {
+        let names: Vec<&str> = split_plain(first, delimiter);
+        let columns: Vec<Option<Col>> = names.iter().map(|n| column_of(n)).collect();
+        let has = |c: Col| columns.contains(&Some(c));
+        if !(has(Col::Time) && has(Col::EventId) && (has(Col::Provider) || has(Col::Message))) {
+            continue;
+        }
+        let viewer = names
+            .iter()
+            .any(|n| VIEWER_TIME.iter().any(|v| n.trim().trim_matches('"').eq_ignore_ascii_case(v)));
+        let form = match (viewer, delimiter) {
+            (true, '\t') => EventForm::ViewerText,
+            (true, _) => EventForm::ViewerCsv,
+            (false, _) => EventForm::PowershellCsv,
+        };
+        let known = columns.iter().flatten().count();
+        if best.as_ref().is_none_or(|b| known > b.columns.iter().flatten().count()) {
+            best = Some(Layout { delimiter, columns, header: true, form });
+        }
+    }
+    best
+}
+
+/// The layout of Event Viewer's header-less tab text, if `line` is one of its records:
+/// a level name, a date, a source, a numeric event id.
+pub fn headerless_layout(line: &str) -> Option<Layout> {
+    let f: Vec<&str> = line.trim_end_matches('\r').split('\t').collect();
+    let starts = f.len() >= 5
+        && level_of(f[0]).is_some()
+        && f[0].trim().parse::<i32>().is_err()
+        && f[1].bytes().any(|b| b.is_ascii_digit())
+        && f[1].contains([':'])
+        && f[3].trim().parse::<u32>().is_ok();
+    starts.then(|| Layout {
+        delimiter: '\t',
+        columns: vec![
+            Some(Col::Level),
+            Some(Col::Time),
+            Some(Col::Provider),
+            Some(Col::EventId),
+            Some(Col::Task),
+            Some(Col::Message),
+        ],
+        header: false,
+        form: EventForm::ViewerText,
+    })
+}
+
+/// Fields of a line split on `delimiter`, quotes removed (headers only).
+fn split_plain(line: &str, delimiter: char) -> Vec<&str> {
+    line.split(delimiter).map(|s| s.trim().trim_matches('"')).collect()
+}
+
+/// The layout of a file from its first non-empty line.
+pub fn layout(text: &str) -> Option<Layout> {
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    header_layout(first).or_else(|| headerless_layout(first.trim_start_matches('\u{FEFF}')))
+}
+
+/// Reads a tabular export.
+pub fn read(form: EventForm, text: &str, path: &str) -> ExportFile {
+    let mut file = ExportFile::new(form);
+    let Some(layout) = layout(text) else {
+        file.errors.push(ErrorReport {
+            line: Some(1),
+            record: None,
+            offset: None,
+            reason: "no event export header and no Event Viewer tab line".into(),
+            raw: text.lines().next().unwrap_or_default().to_string(),
+        });
+        return file;
+    };
+    file.form = layout.form;
+    let channel = channel_of_path(path);
+    let quoting = layout.delimiter != '\t' || text.contains("\t\"");
+    let mut records = Records::new(text, layout.delimiter, quoting, layout.header);
+    while let Some(r) = records.next() {
+        match r {
+            Ok((line, fields)) => match record(&layout, line, &fields, channel) {
+                Ok(rec) => file.records.push(rec),
+                // Unquoted text: a line that starts no record continues a message.
+                Err(_) if !quoting && !file.records.is_empty() => {
+                    continue_message(file.records.last_mut(), &fields, layout.delimiter);
+                }
+                Err(reason) => file.errors.push(ErrorReport {
+                    line: Some(line),
+                    record: None,
+                    offset: None,
+                    reason,
+                    raw: fields.join(&layout.delimiter.to_string()),
+                }),
+            },
+            Err(e) => file.errors.push(e),
+        }
+    }
+    file
+}
+
+/// A line of unquoted text that starts no record: more of the previous message.
+fn continue_message(last: Option<&mut Exported>, fields: &[String], delimiter: char) {
+    if let Some(rec) = last {
+        let text = fields.join(&delimiter.to_string());
+        let m = rec.message.get_or_insert_with(String::new);
+        m.push('\n');
+        m.push_str(&text);
+        rec.ev.data.clear();
+        recover::fill(rec);
+    }
+}
+
+/// One record's fields into an event, or why not.
+fn record(
+    layout: &Layout,
+    line: u64,
+    fields: &[String],
+    channel: Option<&str>,
+) -> Result<Exported, String> {
+    let get = |c: Col| layout.at(c).and_then(|i| fields.get(i)).map(|s| s.trim());
+    let id_text = get(Col::EventId).unwrap_or("");
+    let Ok(event_id) = id_text.parse::<u32>() else {
+        return Err(format!(
+            "event id '{}' is not a number ({} values where the header has {})",
+            crate::text::truncate(id_text, 40),
+            fields.len(),
+            layout.columns.len()
+        ));
+    };
+    let mut rec = Exported {
+        line,
+        written: get(Col::Time).map(str::to_string),
+        ..Default::default()
+    };
+    let nonempty = |v: Option<&str>| v.filter(|s| !s.is_empty()).map(str::to_string);
+    let ev = &mut rec.ev;
+    ev.event_id = Some(i64::from(event_id & 0xFFFF));
+    ev.provider = nonempty(get(Col::Provider));
+    ev.level = get(Col::Level).and_then(level_of).map(i64::from);
+    ev.computer = nonempty(get(Col::Computer));
+    ev.channel = nonempty(get(Col::LogName)).or(channel.map(str::to_string));
+    ev.record_id = get(Col::RecordId).and_then(|v| v.parse().ok());
+    ev.pid = get(Col::ProcessId).and_then(|v| v.parse().ok());
+    ev.tid = get(Col::ThreadId).and_then(|v| v.parse().ok());
+    ev.qualifiers = get(Col::Qualifiers).and_then(|v| v.parse().ok());
+    ev.provider_guid = nonempty(get(Col::ProviderId));
+    ev.user_sid = nonempty(get(Col::UserId));
+    rec.message = match layout.at(Col::Message) {
+        Some(i) => fields.get(i).cloned(),
+        // Event Viewer's CSV: the message is an extra value after the named ones.
+        None => fields.get(layout.columns.len()).cloned(),
+    }
+    .filter(|m| !m.is_empty());
+    recover::fill(&mut rec);
+    Ok(rec)
+}
+
+/// Most lines one quoted value may span before its quote is taken as broken.
+const MAX_QUOTED_LINES: u64 = 2_000;
+
+/// The records of a delimited text: (first line, fields), or a record that cannot be
+/// read (an unterminated quote: reading resumes on the line after its start).
+struct Records<'a> {
+    text: &'a str,
+    pos: usize,
+    line: u64,
+    delimiter: char,
+    quoting: bool,
+    /// Where the record being read starts.
+    record_start: usize,
+}
+
+impl<'a> Records<'a> {
+    fn new(text: &'a str, delimiter: char, quoting: bool, header: bool) -> Self {
+        let mut r = Records {
+            text: text.trim_start_matches('\u{FEFF}'),
+            pos: 0,
+            line: 1,
+            delimiter,
+            quoting,
+            record_start: 0,
+        };
+        // Leading blank lines, then the header line.
+        while r.text[r.pos..].starts_with(['\r', '\n']) {
+            r.skip_line();
+        }
+        if header {
+            r.skip_line();
+        }
+        r
+    }
+
+    fn skip_line(&mut self) {
+        match self.text[self.pos..].find('\n') {
+            Some(i) => self.pos += i + 1,
+            None => self.pos = self.text.len(),
+        }
+        self.line += 1;
+    }
+
+    /// One field starting at `self.pos`; returns it and whether the record ended.
+    fn field(&mut self, start_line: u64) -> Result<(String, bool), ErrorReport> {
+        let rest = &self.text[self.pos..];
+        if self.quoting && rest.starts_with('"') {
+            return self.quoted(start_line);
+        }
+        let end = rest
+            .find(|c| c == self.delimiter || c == '\n')
+            .unwrap_or(rest.len());
+        let value = rest[..end].trim_end_matches('\r').to_string();
+        let at_end = end == rest.len() || rest[end..].starts_with('\n');
+        self.pos += (end + 1).min(rest.len());
+        if at_end && end < rest.len() {
+            self.line += 1;
+        }
+        Ok((value, at_end))
+    }
+
+    /// A quoted field (`""` is a quote); text after the closing quote up to the
+    /// delimiter is kept.
+    fn quoted(&mut self, start_line: u64) -> Result<(String, bool), ErrorReport> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.pos + 1;
+        let mut value = String::new();
+        let mut lines = 0u64;
+        let mut seg = i;
+        loop {
+            let Some(off) = self.text[i..].find(['"', '\n']) else {
+                return Err(self.broken(start_line, "a quoted value is not closed before the end of the file"));
+            };
+            let j = i + off;
+            if bytes[j] == b'\n' {
+                lines += 1;
+                if lines > MAX_QUOTED_LINES {
+                    return Err(self.broken(start_line, "a quoted value runs over 2000 lines: its closing quote is missing"));
+                }
+                i = j + 1;
+                continue;
+            }
+            if bytes.get(j + 1) == Some(&b'"') {
+                value.push_str(&self.text[seg..=j]);
+                i = j + 2;
+                seg = i;
+                continue;
+            }
+            value.push_str(&self.text[seg..j]);
+            self.line += lines;
+            self.pos = j + 1;
+            break;
+        }
+        let (tail, at_end) = self.field(start_line)?;
+        value.push_str(&tail);
+        Ok((value.replace("\r\n", "\n"), at_end))
+    }
+
+    /// Gives up on the record starting at `start_line`: reading resumes on the line after.
+    fn broken(&mut self, start_line: u64, why: &str) -> ErrorReport {
+        let start = self.record_start;
+        let raw = self.text[start..].lines().next().unwrap_or_default().to_string();
+        self.pos = start;
+        self.line = start_line;
+        self.skip_line();
+        ErrorReport {
+            line: Some(start_line),
+            record: None,
+            offset: None,
+            reason: why.to_string(),
+            raw,
+        }
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = Result<(u64, Vec<String>), ErrorReport>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.pos >= self.text.len() {
+                return None;
+            }
+            let start_line = self.line;
+            self.record_start = self.pos;
+            let mut fields = Vec::new();
+            loop {
+                match self.field(start_line) {
+                    Ok((v, end)) => {
+                        fields.push(v);
+                        if end {
+                            break;
+                        }
+                    }
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            if fields.len() == 1 && fields[0].trim().is_empty() {
+                continue;
+            }
+            return Some(Ok((start_line, fields)));
+        }
+    }
+}
