@@ -36,3 +36,26 @@ named_enum! {
         Failed = "failed",
     }
 }
+
+named_enum! {
+    /// The form an event log is exported in: the binary .evtx, or one of the text, CSV
+    /// and XML exports support bundles carry instead (real-bundles.md §1).
+    pub enum EventForm {
+        /// The binary Windows event log file.
+        Evtx = "evtx",
+        /// Event Viewer "Save All Events As" CSV.
+        ViewerCsv = "viewer_csv",
+        /// Event Viewer "Save All Events As" tab-separated text.
+        ViewerText = "viewer_text",
+        /// `Get-WinEvent | Export-Csv -UseCulture` as Microsoft's TSS collector writes it.
+        PowershellCsv = "powershell_csv",
+        /// Event Viewer "Copy details as text" blocks.
+        DetailsText = "details_text",
+        /// `wevtutil qe /f:text` blocks.
+        WevtutilText = "wevtutil_text",
+        /// `wevtutil qe /f:xml`: a run of rendered `<Event>` elements.
+        EventXml = "event_xml",
+        /// Azure App Service `LogFiles/eventlog.xml`.
+        AppServiceXml = "app_service_xml",
+    }
+}
