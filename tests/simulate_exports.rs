@@ -390,3 +390,54 @@ fn default_options_write_the_same_bytes_as_before() {
     );
     assert!(!text(&truth).contains("event_forms") && !text(&truth).contains("timezone"));
 }
+
+#[test]
+fn the_command_takes_event_forms_and_a_timezone() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_corvid"))
+            .args(["simulate", "--days", "1", "--requests-per-day", "500"])
+            .args(extra)
+            .arg("-o")
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "--event-forms",
+        "viewer_csv,app_service_xml",
+        "--timezone",
+        "Asia/Kolkata",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let truth: corvid::simulate::truth::Truth = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("ground_truth.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        truth.event_forms,
+        [EventForm::ViewerCsv, EventForm::AppServiceXml]
+    );
+    assert_eq!(truth.timezone, "Asia/Kolkata");
+    let names: Vec<String> = members(&dir.path().join(&truth.bundle))
+        .into_keys()
+        .collect();
+    for want in [
+        "EventLogs/System.csv",
+        "EventLogs/Application.csv",
+        "LogFiles/eventlog.xml",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.ends_with(".evtx")));
+    let bad = run(&["--timezone", "Mars/Olympus"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Mars/Olympus"));
+    let bad = run(&["--event-forms", "evtx,csv"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown event form 'csv'"));
+}
