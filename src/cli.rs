@@ -2,6 +2,7 @@
 
 use crate::time::zone::Clock;
 use crate::dataset::Codec;
+use crate::domain::source::EventForm;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -91,6 +92,17 @@ pub struct SimulateArgs {
     /// Hours at the start the event logs do not cover (they wrapped).
     #[arg(long, value_name = "HOURS")]
     pub event_log_gap_hours: Option<f64>,
+
+    /// Forms to write the event logs in, comma-separated (default evtx): evtx,
+    /// viewer_csv, viewer_text, powershell_csv, details_text, wevtutil_text, event_xml,
+    /// app_service_xml. Text, CSV and XML exports go under EventLogs/ (App Service's
+    /// under LogFiles/), in the server's local time.
+    #[arg(long, value_name = "FORMS", value_delimiter = ',', value_parser = parse_event_form)]
+    pub event_forms: Option<Vec<EventForm>>,
+
+    /// The server's time zone: an IANA name such as Europe/Berlin, or UTC (default).
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
 }
 
 /// Options of `analyze`.
@@ -220,6 +232,17 @@ fn parse_max_line(s: &str) -> Result<u64, String> {
             "{n} bytes is not in the accepted range, 1 byte to 1G ({MAX_LINE_LIMIT} bytes)"
         )),
     }
+}
+
+/// Parses an `--event-forms` item: the name of an [`EventForm`].
+fn parse_event_form(s: &str) -> Result<EventForm, String> {
+    EventForm::from_name(s.trim()).ok_or_else(|| {
+        let names: Vec<&str> = EventForm::ALL.iter().map(|f| f.name()).collect();
+        format!(
+            "unknown event form '{s}': expected one of {}",
+            names.join(", ")
+        )
+    })
 }
 
 /// Parses a size: bytes, or with a K/M/G/T suffix (powers of 1024; `B`, `iB` allowed).

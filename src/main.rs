@@ -141,6 +141,12 @@ fn run_simulate(args: SimulateArgs) -> corvid::Result<ExitCode> {
     if let Some(v) = args.event_log_gap_hours {
         sc.event_log_gap_hours = v;
     }
+    if let Some(v) = args.event_forms {
+        sc.event_forms = v;
+    }
+    if let Some(v) = args.timezone {
+        sc.timezone = v;
+    }
     let started = std::time::Instant::now();
     let o = simulate::run(&sc, &args.out)?;
     let secs = started.elapsed().as_secs_f64();

@@ -8,6 +8,7 @@
 //! |---|---|
 //! | [`lifecycle`] | what happened to a pool or worker ([`LifecycleKind`]), who said so ([`Reporter`]) |
 //! | [`was`] | WAS event ids: kind, template and recycle reason of each |
+//! | [`messages`] | the Windows message templates of those events: render and read back |
 //! | [`recycle`] | recycle reasons, their WAS event ids and `logEventOnRecycle` flags |
 //! | [`httpsys`] | HTTP.sys reason phrases: their class and what they signal |
 //! | [`incident`] | incident kinds and evidence sources of the findings |

@@ -1,15 +1,18 @@
 //! The `simulate` command: plays a simulated IIS server forward in time and writes the
 //! support bundle it would have produced (HTTPERR, W3C logs, System.evtx,
-//! Application.evtx, applicationHost.config) with the ground truth of what happened.
+//! Application.evtx or their text/CSV/XML exports in the server's local time,
+//! applicationHost.config) with the ground truth of what happened.
 //!
 //! Flow: [`scenario`] → [`model`] (the server) → [`plan`] (incidents, processes, pool
 //! states, lifecycle events) → [`traffic`] (requests per site, in parallel) →
-//! writers ([`httperr_out`], [`events`] through [`evtx_writer`], [`config`], [`zipout`]) →
+//! writers ([`httperr_out`], [`events`] through [`evtx_writer`] and [`exports`],
+//! [`config`], [`zipout`]) →
 //! [`truth`].
 
 pub mod config;
 pub mod events;
 pub mod evtx_writer;
+pub mod exports;
 pub mod httperr_out;
 pub mod lines;
 pub mod model;
@@ -42,7 +45,8 @@ pub struct Outcome {
 /// The server and plan of a scenario (what `run` writes from).
 pub fn prepare(sc: &scenario::Scenario) -> Result<(model::Server, plan::Plan)> {
     sc.validate()?;
-    let server = model::Server::new(&sc.computer);
+    let mut server = model::Server::new(&sc.computer);
+    server.clock = sc.clock()?;
     let requests_per_day = match sc.size {
         Some(bytes) => bytes as f64 / sc.days / AVG_LINE_BYTES,
         None => sc.requests_per_day as f64,
@@ -92,14 +96,20 @@ pub fn run(sc: &scenario::Scenario, out_dir: &Path) -> Result<Outcome> {
     let mut sink = zipout::MemberSink::create(&part).map_err(io_err(&part))?;
     let files = write_httperr(&server, &plan, sc.seed, httperr, &mut sink, &mut written)
         .map_err(io_err(&part))?;
-    write_machine_files(&server, &plan, sc.seed, &mut sink, &mut written).map_err(io_err(&part))?;
+    let logs =
+        write_machine_files(&server, &plan, sc, &mut sink, &mut written).map_err(io_err(&part))?;
     parts.push(sink.finish().map_err(io_err(&part))?);
 
     let name = bundle_name(&server, &plan, sc.seed);
     let bundle = out_dir.join(&name);
     zipout::merge(&parts, &bundle).map_err(io_err(&bundle))?;
-    written.members = files as u64 + 3 + count_members(&parts);
-    let t = truth::build(&server, &plan, sc.seed, &name, written);
+    // The event-log files and applicationHost.config.
+    written.members = files as u64 + logs as u64 + 1 + count_members(&parts);
+    let exported = truth::Exported {
+        event_forms: sc.forms(),
+        timezone: sc.timezone.clone(),
+    };
+    let t = truth::build(&server, &plan, sc.seed, &name, written).with_exports(exported);
     let truth_file = write_truth(&t, out_dir)?;
     Ok(Outcome {
         bundle,
@@ -189,27 +199,33 @@ fn write_httperr(
     Ok(files.len())
 }
 
-/// The event logs and applicationHost.config.
+/// The event logs in each of the scenario's forms, and applicationHost.config. Returns
+/// the number of event-log files.
 fn write_machine_files(
     server: &model::Server,
     plan: &plan::Plan,
-    seed: u64,
+    sc: &scenario::Scenario,
     sink: &mut zipout::MemberSink,
     written: &mut truth::Written,
-) -> std::io::Result<()> {
-    for (name, list) in event_logs(server, plan, seed) {
-        let mut w = evtx_writer::EvtxWriter::new();
-        for rec in &list {
-            w.add(rec);
+) -> std::io::Result<usize> {
+    let forms = sc.forms();
+    let mut files = 0;
+    for (log, list) in event_logs(server, plan, sc.seed) {
+        written.events.insert(log.into(), list.len() as u64);
+        for &form in &forms {
+            let out = exports::write(form, log, &list, &server.clock, &server.computer);
+            for (name, bytes) in out {
+                written.uncompressed_bytes += bytes.len() as u64;
+                let path = format!("{}{name}", exports::folder(form));
+                sink.member(&path, plan.end, &bytes)?;
+                files += 1;
+            }
         }
-        let bytes = w.into_bytes();
-        written.events.insert(name.into(), list.len() as u64);
-        written.uncompressed_bytes += bytes.len() as u64;
-        sink.member(&format!("{name}.evtx"), plan.end, &bytes)?;
     }
     let config = config::render(server);
     written.uncompressed_bytes += config.len() as u64;
-    sink.member("applicationHost.config", plan.start, config.as_bytes())
+    sink.member("applicationHost.config", plan.start, config.as_bytes())?;
+    Ok(files)
 }
 
 /// `<computer>_<yyyymmdd of the start>_seed<seed>.zip`.

@@ -4,6 +4,7 @@
 
 use super::rng::Rng;
 use crate::domain::RecycleReason;
+use crate::time::zone::Clock;
 
 /// An application pool and the settings that shape its failures.
 #[derive(Debug, Clone)]
@@ -70,6 +71,9 @@ pub struct Server {
     pub pools: Vec<Pool>,
     /// Sites.
     pub sites: Vec<Site>,
+    /// The server's clock: the local time its event-log exports and ASP.NET's event
+    /// times are written in (UTC unless the scenario names a zone).
+    pub clock: Clock,
 }
 
 /// The IIS 10 default W3C fields.
@@ -256,6 +260,7 @@ impl Server {
             ip: "10.20.1.15",
             pools: pools(),
             sites: sites(),
+            clock: Clock::Fixed { offset_s: 0 },
         }
     }
 

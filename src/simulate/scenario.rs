@@ -2,7 +2,9 @@
 //! from command-line options or a scenario file (TOML or JSON), with defaults that give
 //! a realistic day of a busy server.
 
+use crate::domain::source::EventForm;
 use crate::domain::IncidentKind;
+use crate::time::zone::Clock;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -92,6 +94,9 @@ pub struct Placed {
     pub at: String,
 }
 
+/// The default time zone of the simulated server.
+pub const UTC: &str = "UTC";
+
 /// A scenario.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -115,6 +120,15 @@ pub struct Scenario {
     pub rates: Rates,
     /// Incidents placed by hand, in addition to the random ones.
     pub incidents: Vec<Placed>,
+    /// The forms the event logs are written in (`evtx`, `viewer_csv`, `viewer_text`,
+    /// `powershell_csv`, `details_text`, `wevtutil_text`, `event_xml`,
+    /// `app_service_xml`): each form writes its files (`evtx`: System.evtx and
+    /// Application.evtx at the root; the others under `EventLogs/`, App Service's
+    /// under `LogFiles/`).
+    pub event_forms: Vec<EventForm>,
+    /// The server's time zone (IANA name, or `UTC`): the local time of the text
+    /// exports and of ASP.NET's event times.
+    pub timezone: String,
 }
 
 impl Default for Scenario {
@@ -129,6 +143,8 @@ impl Default for Scenario {
             event_log_gap_hours: 3.0,
             rates: Rates::default(),
             incidents: Vec::new(),
+            event_forms: vec![EventForm::Evtx],
+            timezone: UTC.into(),
         }
     }
 }
@@ -159,6 +175,22 @@ impl Scenario {
         })
     }
 
+    /// The server's clock, from [`timezone`](Self::timezone).
+    pub fn clock(&self) -> Result<Clock> {
+        Clock::from_tz_name(&self.timezone).map_err(|e| Error::Usage(format!("timezone: {e}")))
+    }
+
+    /// The event forms, each once, in the order given.
+    pub fn forms(&self) -> Vec<EventForm> {
+        let mut out: Vec<EventForm> = Vec::new();
+        for f in &self.event_forms {
+            if !out.contains(f) {
+                out.push(*f);
+            }
+        }
+        out
+    }
+
     /// Checks values that would make no sense.
     pub fn validate(&self) -> Result<()> {
         if !(self.days > 0.0 && self.days <= 366.0) {
@@ -181,6 +213,12 @@ impl Scenario {
                 "event_log_gap_hours must be within the simulated time".into(),
             ));
         }
+        if self.event_forms.is_empty() {
+            return Err(Error::Usage(
+                "event_forms must name at least one form (evtx for the .evtx files)".into(),
+            ));
+        }
+        self.clock()?;
         self.start_micros()?;
         Ok(())
     }
@@ -252,5 +290,39 @@ mod tests {
             ..Default::default()
         };
         assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn event_forms_and_timezone_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("forms.toml");
+        std::fs::write(
+            &p,
+            "event_forms = [\"evtx\", \"viewer_csv\", \"viewer_csv\"]\ntimezone = \"Europe/Berlin\"\n",
+        )
+        .unwrap();
+        let s = Scenario::from_file(&p).unwrap();
+        assert_eq!(s.forms(), [EventForm::Evtx, EventForm::ViewerCsv]);
+        assert!(matches!(s.clock().unwrap(), Clock::Zone(_)));
+        s.validate().unwrap();
+        let d = Scenario::default();
+        assert_eq!(d.forms(), [EventForm::Evtx]);
+        assert_eq!(d.clock().unwrap(), Clock::Fixed { offset_s: 0 });
+        std::fs::write(&p, "event_forms = [\"evt\"]\n").unwrap();
+        assert!(Scenario::from_file(&p).is_err());
+        let bad_zone = Scenario {
+            timezone: "Mars/Olympus".into(),
+            ..Default::default()
+        };
+        assert!(bad_zone
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("Mars"));
+        let no_form = Scenario {
+            event_forms: Vec::new(),
+            ..Default::default()
+        };
+        assert!(no_form.validate().is_err());
     }
 }

@@ -4,6 +4,8 @@
 
 use super::model::Server;
 use super::plan::{Incident, Plan};
+use super::scenario::UTC;
+use crate::domain::source::EventForm;
 use crate::domain::{IncidentKind, RecycleReason};
 use crate::time::format_rfc3339;
 use serde::{Deserialize, Serialize};
@@ -125,6 +127,49 @@ pub struct Truth {
     /// Injected incidents that left no trace a correlator could see (a non-overlapped
     /// recycle at night with no request in the gap ...): not expected in findings.
     pub unobservable: Vec<IncidentTruth>,
+    /// The forms the event logs were written in (left out when only `evtx`, so the
+    /// truth of a default run stays as it was).
+    #[serde(default = "default_forms", skip_serializing_if = "is_default_forms")]
+    pub event_forms: Vec<EventForm>,
+    /// The server's time zone of the local times in the exports (left out when UTC).
+    #[serde(default = "default_timezone", skip_serializing_if = "is_utc")]
+    pub timezone: String,
+}
+
+/// How the event logs were written: the forms and the server's time zone.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    /// The forms, each once.
+    pub event_forms: Vec<EventForm>,
+    /// The time zone name (IANA, or `UTC`).
+    pub timezone: String,
+}
+
+fn default_forms() -> Vec<EventForm> {
+    vec![EventForm::Evtx]
+}
+
+fn is_default_forms(f: &[EventForm]) -> bool {
+    f == [EventForm::Evtx]
+}
+
+fn default_timezone() -> String {
+    UTC.into()
+}
+
+fn is_utc(tz: &str) -> bool {
+    tz == UTC
+}
+
+impl Truth {
+    /// The truth with how the event logs were written.
+    pub fn with_exports(self, e: Exported) -> Truth {
+        Truth {
+            event_forms: e.event_forms,
+            timezone: e.timezone,
+            ..self
+        }
+    }
 }
 
 fn incident(server: &Server, i: &Incident) -> IncidentTruth {
@@ -248,5 +293,7 @@ pub fn build(server: &Server, plan: &Plan, seed: u64, bundle: &str, written: Wri
         written,
         incidents: renumber(seen),
         unobservable: renumber(unseen),
+        event_forms: default_forms(),
+        timezone: default_timezone(),
     }
 }

@@ -4,10 +4,11 @@
 use super::{base, filetime, pos};
 use crate::domain::lifecycle::{self as lc, Reporter};
 use crate::simulate::evtx_writer::Event;
+use crate::simulate::exports::us_long;
 use crate::simulate::model::Server;
 use crate::simulate::plan::LifeEvent;
 use crate::simulate::rng::Rng;
-use crate::time::{civil_from_days, MICROS_PER_DAY, MICROS_PER_SEC};
+use crate::time::zone::Clock;
 
 /// An Application log record at `t` from `provider`, logged by a process of its own.
 fn app(server: &Server, t: i64, provider: &str) -> Event {
@@ -113,7 +114,9 @@ pub(super) fn dot_net_crash(server: &Server, t: i64, exception_type: &str, messa
     }
 }
 
-/// ASP.NET 1309 (web event 3005): an unhandled exception in a request to `path`.
+/// ASP.NET 1309 (web event 3005): an unhandled exception in a request to `path`. Its
+/// event time (item 2) is the server clock's local time, item 3 the UTC time, both as
+/// ASP.NET writes them (`3/4/2024 1:05:09 PM`).
 pub(super) fn asp_net_error(
     server: &Server,
     e: &LifeEvent,
@@ -123,7 +126,8 @@ pub(super) fn asp_net_error(
     rng: &mut Rng,
 ) -> Event {
     let t = e.time;
-    let (local, utc) = (stamp(t), stamp(t));
+    let local = us_long(server.clock.to_local(t));
+    let utc = us_long(Clock::Fixed { offset_s: 0 }.to_local(t));
     let domain = format!(
         "/LM/W3SVC/{site}/ROOT-1-{}",
         133_000_000_000_000_000u64 + (t as u64 % 1_000_000_000)
@@ -203,18 +207,5 @@ fn guid(rng: &mut Rng) -> String {
         a & 0xffff,
         b >> 48,
         b & 0xffff_ffff_ffff
-    )
-}
-
-/// A time as ASP.NET writes it (`3/4/2024 1:05:09 PM`).
-fn stamp(t: i64) -> String {
-    let (y, m, d) = civil_from_days(t.div_euclid(MICROS_PER_DAY));
-    let s = t.rem_euclid(MICROS_PER_DAY) / MICROS_PER_SEC;
-    format!(
-        "{m}/{d}/{y} {}:{:02}:{:02} {}",
-        (s / 3600 + 11) % 12 + 1,
-        s / 60 % 60,
-        s % 60,
-        if s / 3600 < 12 { "AM" } else { "PM" }
     )
 }
