@@ -1,8 +1,8 @@
 //! The command line: the one place every command and flag is defined, with its help.
 
-use crate::time::zone::Clock;
 use crate::dataset::Codec;
 use crate::domain::source::EventForm;
+use crate::time::zone::Clock;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

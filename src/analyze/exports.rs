@@ -17,6 +17,7 @@ use crate::parse::utf16::Utf16Reader;
 use crate::parse::{lifecycle, Emit};
 use crate::progress::Progress;
 use crate::tables::TableId;
+use crate::time::local::DateOrder;
 use crate::time::zone::Clock;
 use crate::{Error, Result};
 use rayon::prelude::*;
@@ -27,8 +28,13 @@ use std::io::Read;
 /// what correlation needs.
 pub(super) type ExportsRead = (Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>, Collected);
 
+/// An export by entry index: read with its clock decided, or why it could not be read.
+type Placed = (usize, std::result::Result<(ExportFile, Placement), String>);
+
 /// The entries that are event log exports, with their form.
-pub(super) fn planned(classes: &[std::result::Result<Classified, String>]) -> Vec<(usize, EventForm)> {
+pub(super) fn planned(
+    classes: &[std::result::Result<Classified, String>],
+) -> Vec<(usize, EventForm)> {
     classes
         .iter()
         .enumerate()
@@ -53,26 +59,48 @@ pub(super) fn run(
     let files: Vec<(usize, std::result::Result<ExportFile, String>)> = planned
         .par_iter()
         .map(|&(i, form)| {
-            let class = classes[i].as_ref().expect("planned entries were classified");
+            let class = classes[i]
+                .as_ref()
+                .expect("planned entries were classified");
             let file = read_one(&bundle.entries[i], form, class, opts);
             progress.inc(bundle.entries[i].size);
             (i, file)
         })
         .collect();
-    let evidence = Evidence::of(before);
+    let mut evidence = Evidence::of(before);
+    let mut placed: Vec<Placed> = files
+        .into_iter()
+        .map(|(i, f)| (i, f.map(|f| place_best(f, opts.clock.as_ref(), &evidence))))
+        .collect();
+    adopt_sibling_clocks(&mut placed, &bundle.entries);
+    // The surest and finest first: an event exported twice is kept from the file whose
+    // time for it is surest (and counted once; `Evidence::in_evtx` expects the time it
+    // holds to be at least as fine as the one it is asked about).
+    placed.sort_by_key(|(i, r)| {
+        let rank = r.as_ref().map(|(f, p)| (p.basis.doubt(), f.resolution_s));
+        (rank.unwrap_or((u8::MAX, u32::MAX)), *i)
+    });
     let mut writer = staging.part_writer(part);
     let mut tee = Tee {
         inner: &mut writer,
         collected: Collected::default(),
     };
     let mut infos = Vec::new();
-    for (i, file) in files {
+    for (i, file) in placed {
         if crate::progress::interrupted() {
             return Err(Error::Interrupted);
         }
         let entry = &bundle.entries[i];
         let info = match file {
-            Ok(file) => write_one(opts, bundle, entry, &file, &evidence, &mut tee)?,
+            Ok((file, placement)) => write_one(
+                bundle,
+                entry,
+                &file,
+                &placement,
+                &mut evidence,
+                opts,
+                &mut tee,
+            )?,
             Err(e) => SourceInfo::failed(&entry.path, SourceKind::EventExport, entry.size, e),
         };
         infos.push((i, info));
@@ -80,6 +108,55 @@ pub(super) fn run(
     let collected = tee.collected;
     let rows = writer.finish()?;
     Ok((infos, rows, collected))
+}
+
+/// The file with its dates read and its clock decided. When the dates do not tell day
+/// from month, both readings are tried and the one the evidence supports more is kept.
+fn place_best(
+    file: ExportFile,
+    given: Option<&Clock>,
+    evidence: &Evidence,
+) -> (ExportFile, Placement) {
+    let mut first = file.clone();
+    first.resolve_dates(None);
+    let p = place(&first, given, evidence);
+    let other = match first.date_order {
+        Some((DateOrder::MonthFirst, false)) => DateOrder::DayFirst,
+        Some((DateOrder::DayFirst, false)) => DateOrder::MonthFirst,
+        _ => return (first, p),
+    };
+    let mut second = file;
+    second.resolve_dates(Some(other));
+    let q = place(&second, given, evidence);
+    if q.support > p.support && second.errors.len() <= first.errors.len() {
+        (second, q)
+    } else {
+        (first, p)
+    }
+}
+
+/// Exports of one server share its clock: a file whose offset stays unknown takes the
+/// clock found for another file of the bundle (the surest one).
+fn adopt_sibling_clocks(placed: &mut [Placed], entries: &[Entry]) {
+    let best = placed
+        .iter()
+        .filter_map(|(i, r)| Some((*i, &r.as_ref().ok()?.1)))
+        .filter(|(_, p)| p.basis != TimeBasis::Unknown && p.basis != TimeBasis::Utc)
+        .min_by_key(|(i, p)| (p.basis.doubt(), std::cmp::Reverse(p.support), *i))
+        .map(|(i, p)| (entries[i].path.clone(), p.clone()));
+    let Some((from, sibling)) = best else {
+        return;
+    };
+    for (_, r) in placed.iter_mut() {
+        let Ok((file, p)) = r else { continue };
+        if p.basis == TimeBasis::Unknown && file.records.iter().any(|r| r.local.is_some()) {
+            *p = Placement {
+                note: format!("{} (the clock found for {from}: same server)", sibling.note),
+                support: 0,
+                ..sibling.clone()
+            };
+        }
+    }
 }
 
 /// The text of an export (UTF-16 transcoded, invalid UTF-8 replaced), parsed.
@@ -104,29 +181,33 @@ fn read_one(
     Ok(export::read(form, &text, &entry.path))
 }
 
-/// Decides the clock of one export and writes its rows; its manifest row.
+/// Writes the rows of one export on its clock; its manifest row.
 fn write_one<S: crate::tables::BatchSink>(
-    opts: &Options,
     bundle: &Bundle,
     entry: &Entry,
     file: &ExportFile,
-    evidence: &Evidence,
+    placement: &Placement,
+    evidence: &mut Evidence,
+    opts: &Options,
     tee: &mut Tee<'_, S>,
 ) -> Result<SourceInfo> {
-    let placement = place(file, opts.clock.as_ref(), evidence);
     let mut emit = Emit::new(&bundle.id, &entry.path, tee, opts.batch_rows);
     for e in &file.errors {
         emit.error(e.clone());
     }
+    let seen: &Evidence = evidence;
     let in_evtx = |id: i32, l: &crate::domain::lifecycle::Lifecycle, t: i64, res: u32| {
-        evidence.in_evtx(id, l, t, res)
+        seen.in_evtx(id, l, t, res)
     };
-    let st = write::write(file, placement.basis, &placement.clock, &in_evtx, &mut emit);
+    let mut st = write::write(file, placement.basis, &placement.clock, &in_evtx, &mut emit);
+    for (id, l, t) in std::mem::take(&mut st.written) {
+        evidence.add(id, &l, t);
+    }
     emit.finish();
     if let Some(e) = emit.take_error() {
         return Err(e);
     }
-    Ok(manifest_row(entry, file, &placement, &st, emit.rows_written))
+    Ok(manifest_row(entry, file, placement, &st, emit.rows_written))
 }
 
 /// The clock of `file`: UTC when the form writes UTC, else decided from the evidence.
@@ -137,6 +218,7 @@ fn place(file: &ExportFile, given: Option<&Clock>, evidence: &Evidence) -> Place
             basis: TimeBasis::Utc,
             clock: Clock::Fixed { offset_s: 0 },
             note: String::new(),
+            support: 0,
         };
     };
     let events: Vec<LocalEvent> = file
@@ -155,7 +237,14 @@ fn place(file: &ExportFile, given: Option<&Clock>, evidence: &Evidence) -> Place
         .iter()
         .filter_map(|r| Some((r.local?, r.embedded_utc?)))
         .collect();
-    offset::decide(&events, &pairs, (*first, *last), given, evidence, file.resolution_s)
+    offset::decide(
+        &events,
+        &pairs,
+        (*first, *last),
+        given,
+        evidence,
+        file.resolution_s,
+    )
 }
 
 /// The manifest row of an export.
@@ -168,30 +257,48 @@ fn manifest_row(
 ) -> SourceInfo {
     let mut notes = Vec::new();
     if !file.errors.is_empty() {
-        notes.push(format!("{} line(s) or record(s) could not be read (see parse_errors)", file.errors.len()));
+        notes.push(format!(
+            "{} line(s) or record(s) could not be read (see parse_errors)",
+            file.errors.len()
+        ));
     }
-    let mismatched = file.records.iter().filter(|r| r.data_from == DataFrom::Mismatch).count();
+    let mismatched = file
+        .records
+        .iter()
+        .filter(|r| r.data_from == DataFrom::Mismatch)
+        .count();
     if mismatched > 0 {
         notes.push(format!("{mismatched} message(s) did not match their event's template (another display language or an edited text): kept in `events.message`, no fields read from them"));
     }
     if st.duplicates > 0 {
-        notes.push(format!("{} lifecycle event(s) also in an .evtx of the bundle: counted once", st.duplicates));
+        notes.push(format!(
+            "{} lifecycle event(s) also in an .evtx or another export of the bundle: counted once",
+            st.duplicates
+        ));
     }
     if let Some((order, decided)) = file.date_order {
         if !decided {
-            notes.push(format!("dates read as {order:?} (assumed: no date in the file tells day from month)"));
+            notes.push(format!(
+                "dates read as {order:?} (assumed: no date in the file tells day from month)"
+            ));
         }
     }
     if st.ambiguous + st.skipped > 0 {
-        notes.push(format!("{} local time(s) in the hour a DST change repeats, {} in the hour it skips", st.ambiguous, st.skipped));
+        notes.push(format!(
+            "{} local time(s) in the hour a DST change repeats, {} in the hour it skips",
+            st.ambiguous, st.skipped
+        ));
     }
-    let status = if file.errors.is_empty() { ReadStatus::Parsed } else { ReadStatus::Partial };
-    let basis = file
-        .records
-        .iter()
-        .any(|r| r.local.is_some())
-        .then_some(placement.basis)
-        .unwrap_or(TimeBasis::Utc);
+    let status = if file.errors.is_empty() {
+        ReadStatus::Parsed
+    } else {
+        ReadStatus::Partial
+    };
+    let basis = if file.records.iter().any(|r| r.local.is_some()) {
+        placement.basis
+    } else {
+        TimeBasis::Utc
+    };
     SourceInfo {
         path: entry.path.clone(),
         kind: SourceKind::EventExport,
@@ -207,6 +314,11 @@ fn manifest_row(
         form: Some(file.form),
         time_basis: Some(basis),
         clock: (!placement.note.is_empty()).then(|| placement.note.clone()),
-        ..SourceInfo::skipped(&entry.path, SourceKind::EventExport, entry.size, String::new())
+        ..SourceInfo::skipped(
+            &entry.path,
+            SourceKind::EventExport,
+            entry.size,
+            String::new(),
+        )
     }
 }

@@ -113,8 +113,9 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     let mut read = gather(results, bundle.entries.len())?;
     let collected = Collected::merge_all(std::mem::take(&mut read.parts));
     let part = tasks.len() + 1;
-    let (infos, rows, from_exports) =
-        exports::run(opts, &bundle, &classes, &staging, part, &collected, &progress)?;
+    let (infos, rows, from_exports) = exports::run(
+        opts, &bundle, &classes, &staging, part, &collected, &progress,
+    )?;
     progress.finish();
     laps.lap("read");
     for (i, info) in infos {

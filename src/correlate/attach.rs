@@ -56,21 +56,24 @@ fn span(e: &Episode, pools: &Pools, rules: &Rules) -> Option<(i64, i64)> {
         ),
         K::Hang => (
             e.anchor - s(rules.hang_before_s),
-            e.anchor + s(rules.hang_after_s),
+            e.anchor + e.slack + s(rules.hang_after_s),
         ),
         K::RapidFail => (
             e.first - s(rules.crash_before_s),
-            e.anchor + s(rules.rapid_fail_after_s),
+            e.anchor + e.slack + s(rules.rapid_fail_after_s),
         ),
         K::ShutdownTimeout => (
             e.anchor - s(rules.shutdown_timeout_around_s),
-            e.anchor + s(rules.shutdown_timeout_around_s),
+            e.anchor + e.slack + s(rules.shutdown_timeout_around_s),
         ),
         K::Recycle => {
             let limit = pools.shutdown_time_limit_s(e.pool.as_deref(), rules);
-            (e.anchor, e.anchor + s(limit + rules.recycle_after_s))
+            (
+                e.anchor,
+                e.anchor + e.slack + s(limit + rules.recycle_after_s),
+            )
         }
-        K::PoolDisabled => (e.anchor, e.anchor + s(rules.rapid_fail_after_s)),
+        K::PoolDisabled => (e.anchor, e.anchor + e.slack + s(rules.rapid_fail_after_s)),
         // Kinds of bursts no lifecycle event explains: never episodes.
         K::QueueFull | K::Overload | K::Unexplained => return None,
     })
@@ -238,6 +241,7 @@ mod tests {
             deaths: vec![t],
             crashes: 0,
             sites: Default::default(),
+            slack: 0,
         }
     }
 

@@ -81,7 +81,11 @@ fn clocks(of: &[&SourceRef]) -> String {
         let flag = if exact { "" } else { "GUESSED OFFSET: " };
         format!("{flag}{}: {note}.", files.join(", "))
     };
-    by_note.into_iter().map(sentence).collect::<Vec<_>>().join(" ")
+    by_note
+        .into_iter()
+        .map(sentence)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Coverage of every source of a bundle.

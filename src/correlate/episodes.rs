@@ -93,6 +93,9 @@ pub struct Episode {
     pub crashes: usize,
     /// Site ids the events name.
     pub sites: BTreeSet<i64>,
+    /// How much later than their written times its events may have happened (minute
+    /// resolution exports): windows reaching after the anchor reach this much further.
+    pub slack: i64,
 }
 
 impl Episode {
@@ -109,6 +112,7 @@ impl Episode {
             deaths: Vec::new(),
             crashes: 0,
             sites: BTreeSet::new(),
+            slack: 0,
         }
     }
 
@@ -116,6 +120,7 @@ impl Episode {
         self.events.push(i);
         self.first = self.first.min(l.time);
         self.last = self.last.max(l.time + l.slack);
+        self.slack = self.slack.max(l.slack);
         if let Some(p) = l.event.pid {
             // ASP.NET names the pid of the request, not always the one that died.
             if l.kind() != K::RequestError {

@@ -207,7 +207,7 @@ impl Found<'_> {
                 range: system,
             };
             let (mut explanation, recommendation) = explain::texts(d, pools, same, log);
-            let time_basis = self.weakest_basis(d);
+            let time_basis = self.weakest_basis(d).filter(|b| b.doubt() > 0);
             if let Some(b) = time_basis.filter(|b| b.is_guess()) {
                 explanation.push_str(&explain::guessed_times(b));
             }

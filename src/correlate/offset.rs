@@ -38,6 +38,9 @@ pub struct Placement {
     pub clock: Clock,
     /// What was decided and on what evidence, for `sources` and the report.
     pub note: String,
+    /// How many of the file's events or UTC twins agree with the clock (to choose
+    /// between readings of its dates).
+    pub support: u32,
 }
 
 /// What an event's match in an `.evtx` is keyed on.
@@ -78,17 +81,36 @@ impl Evidence {
         e
     }
 
+    /// Adds an event read from an export (in UTC), so that the same event in a later
+    /// export counts once.
+    pub fn add(&mut self, event_id: i32, life: &Lifecycle, t: i64) {
+        let k = (
+            i64::from(event_id),
+            life.pid,
+            life.app_pool.as_deref().map(key),
+        );
+        let ts = self.evtx.entry(k).or_default();
+        let at = ts.partition_point(|&x| x < t);
+        ts.insert(at, t);
+    }
+
     /// Whether any evidence exists.
     pub fn is_empty(&self) -> bool {
         self.worker_gone.is_empty() && self.evtx.is_empty()
     }
 
-    /// Whether an `.evtx` of the bundle holds this event: same id, pid and pool, at a
-    /// time within the export's resolution of `t`.
+    /// Whether an `.evtx` of the bundle (or an export written before) holds this event:
+    /// same id, pid and pool, at a time within the export's resolution of `t`.
     pub fn in_evtx(&self, event_id: i32, life: &Lifecycle, t: i64, resolution_s: u32) -> bool {
-        let k = (i64::from(event_id), life.pid, life.app_pool.as_deref().map(key));
+        let k = (
+            i64::from(event_id),
+            life.pid,
+            life.app_pool.as_deref().map(key),
+        );
         let res = i64::from(resolution_s.max(1)) * MICROS_PER_SEC;
-        self.evtx.get(&k).is_some_and(|ts| any_in(ts, t - MICROS_PER_SEC, t + res))
+        self.evtx
+            .get(&k)
+            .is_some_and(|ts| any_in(ts, t - MICROS_PER_SEC, t + res))
     }
 
     /// Whether HTTP.sys saw the event's pool lose its worker around `t`.
@@ -136,6 +158,24 @@ fn score(clock: &Clock, events: &[LocalEvent], ev: &Evidence, resolution_s: u32)
     s
 }
 
+/// The clocks that place `events` differently: of clocks that give every event the
+/// same UTC time (a zone whose change falls outside the events, and the fixed offset it
+/// keeps meanwhile) the first is kept, so equal evidence is not taken for a tie.
+fn distinct_on(events: &[LocalEvent], clocks: Vec<Clock>) -> Vec<Clock> {
+    let mut seen = std::collections::HashSet::new();
+    clocks
+        .into_iter()
+        .filter(|c| {
+            seen.insert(
+                events
+                    .iter()
+                    .map(|e| c.to_utc(e.local).0)
+                    .collect::<Vec<i64>>(),
+            )
+        })
+        .collect()
+}
+
 /// The clocks worth trying for local times in `[first, last]`.
 fn clocks_for(first: NaiveDateTime, last: NaiveDateTime) -> Vec<Clock> {
     let day = 14 * 3600 * MICROS_PER_SEC;
@@ -165,8 +205,9 @@ pub fn decide(
     if let Some(c) = given {
         return Placement {
             basis: TimeBasis::Given,
-            clock: c.clone(),
+            clock: *c,
             note: format!("local time; converted with the given clock {}", span(c)),
+            support: score(c, events, evidence, resolution_s).total(),
         };
     }
     if let Some(p) = from_pairs(pairs, range, resolution_s) {
@@ -195,16 +236,17 @@ fn from_pairs(
             .count()
     };
     let clocks = clocks_for(range.0, range.1);
-    let (best, n) = clocks
-        .iter()
-        .map(|c| (c, fits(c)))
-        .fold(None, |acc: Option<(&Clock, usize)>, (c, n)| match acc {
+    let (best, n) = clocks.iter().map(|c| (c, fits(c))).fold(
+        None,
+        |acc: Option<(&Clock, usize)>, (c, n)| match acc {
             Some((_, m)) if m >= n => acc,
             _ => Some((c, n)),
-        })?;
+        },
+    )?;
     (n > 0).then(|| Placement {
         basis: TimeBasis::Embedded,
-        clock: best.clone(),
+        clock: *best,
+        support: n as u32,
         note: format!(
             "local time; offset {} from the UTC times in the same records ({n} of {} agree)",
             best.describe(
@@ -223,19 +265,27 @@ fn infer(
     evidence: &Evidence,
     resolution_s: u32,
 ) -> Placement {
-    let unknown = |why: String| Placement {
+    let unknown = |why: String| {
+        Placement {
         basis: TimeBasis::Unknown,
         clock: Clock::Fixed { offset_s: 0 },
+        support: 0,
         note: format!(
             "local time; offset unknown ({why}): times are taken as UTC, so joins with other sources may be off by hours; give --tz or --utc-offset"
         ),
+    }
     };
-    if events.is_empty() || evidence.is_empty() {
+    if events.is_empty() {
         return unknown(
-            "no UTC time in the file and no UTC evidence in the bundle to align it with".into(),
+            "no UTC time in the file, and no event in it that other sources could confirm".into(),
         );
     }
-    let mut scored: Vec<(Clock, Score)> = clocks_for(range.0, range.1)
+    if evidence.is_empty() {
+        return unknown(
+            "no UTC time in the file, and no UTC evidence in the bundle to align it with (HTTP.sys lines of a failing pool, an .evtx)".into(),
+        );
+    }
+    let mut scored: Vec<(Clock, Score)> = distinct_on(events, clocks_for(range.0, range.1))
         .into_iter()
         .map(|c| {
             let s = score(&c, events, evidence, resolution_s);
@@ -245,14 +295,24 @@ fn infer(
     // Stable: among equal scores the first candidate (fixed offsets first) leads.
     scored.sort_by_key(|(_, s)| std::cmp::Reverse(s.total()));
     let (best, bs) = &scored[0];
-    let (next, ns) = &scored.get(1).cloned().unwrap_or((Clock::Fixed { offset_s: 0 }, Score::default()));
+    let (next, ns) = &scored
+        .get(1)
+        .cloned()
+        .unwrap_or((Clock::Fixed { offset_s: 0 }, Score::default()));
     let describe = |c: &Clock| {
         c.describe(
             range.0.and_utc().timestamp_micros(),
             range.1.and_utc().timestamp_micros(),
         )
     };
-    let tally = |s: &Score| format!("{} event(s) align: {} with HTTP.sys, {} found in an .evtx", s.http + s.evtx, s.http, s.evtx);
+    let tally = |s: &Score| {
+        format!(
+            "{} event(s) align: {} with HTTP.sys, {} found in an .evtx",
+            s.http + s.evtx,
+            s.http,
+            s.evtx
+        )
+    };
     if bs.total() < 2 || bs.total() < ns.total() + 2 {
         return unknown(format!(
             "too little UTC evidence: best {} with {}, next {} with {}",
@@ -264,7 +324,8 @@ fn infer(
     }
     Placement {
         basis: TimeBasis::Inferred,
-        clock: best.clone(),
+        clock: *best,
+        support: bs.total(),
         note: format!(
             "local time; offset {} inferred: {} of {} lifecycle event(s) align with the bundle's UTC evidence ({}); next best {} ({})",
             describe(best),

@@ -44,7 +44,11 @@ pub const CHANNELS: &[&str] = &["System", "Application", "Security", "Setup"];
 
 /// The log a file holds, from its name.
 pub fn channel_of_path(path: &str) -> Option<&'static str> {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
     CHANNELS
         .iter()
         .copied()

@@ -139,16 +139,18 @@ impl Reporter {
         let name = name.trim();
         match self {
             Reporter::AspNet => self.providers().iter().any(|p| {
-                name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+                name.len() >= p.len()
+                    && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
             }),
             Reporter::Was
             | Reporter::W3svcWp
             | Reporter::ApplicationError
             | Reporter::Wer
             | Reporter::DotNetRuntime
-            | Reporter::ServiceControlManager => {
-                self.providers().iter().any(|p| name.eq_ignore_ascii_case(p))
-            }
+            | Reporter::ServiceControlManager => self
+                .providers()
+                .iter()
+                .any(|p| name.eq_ignore_ascii_case(p)),
         }
     }
 

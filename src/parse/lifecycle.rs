@@ -205,19 +205,43 @@ fn wer(ev: &Event) -> Option<Lifecycle> {
     Some(l)
 }
 
+/// The text after `label` in .NET Runtime's message, up to the end of its line or the
+/// next label (a text export may have put the whole message on one line).
+fn after_label<'a>(text: &'a str, label: &str) -> Option<&'a str> {
+    const LABELS: &[&str] = &[
+        "Framework Version:",
+        "CoreCLR Version:",
+        "Description:",
+        "Exception Info:",
+        "Stack:",
+    ];
+    let rest = &text[text.find(label)? + label.len()..];
+    let end = LABELS
+        .iter()
+        .filter_map(|l| rest.find(l))
+        .chain(rest.find('\n'))
+        .min()
+        .unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}
+
 fn dotnet_runtime(ev: &Event) -> Option<Lifecycle> {
     let text = ev.get("", 0)?;
-    let line_after = |label: &str| text.lines().find_map(|l| l.trim().strip_prefix(label));
-    let app = line_after("Application:").map(str::trim);
+    let app = after_label(text, "Application:").and_then(|a| a.split_whitespace().next());
     if !is_w3wp(app) {
         return None;
     }
     let mut l = Lifecycle::new(K::UnhandledException, Reporter::DotNetRuntime);
     l.process_name = nonempty(app);
-    l.exception_type = line_after("Exception Info:")
-        .and_then(|s| s.split_whitespace().next())
+    l.exception_type = text
+        .find("Exception Info:")
+        .and_then(|i| {
+            text[i + "Exception Info:".len()..]
+                .split_whitespace()
+                .next()
+        })
         .map(|s| s.trim_end_matches(':').to_string());
-    l.detail = line_after("Description:").map(|s| s.trim().to_string());
+    l.detail = after_label(text, "Description:").map(str::to_string);
     Some(l)
 }
 

@@ -37,7 +37,13 @@ pub struct Placed<'a> {
 }
 
 /// Adds the `events` row of `ev`.
-pub fn push_event(t: &mut EventsTable, ev: &Event, data: Option<&str>, at: &Placed<'_>, emit: &Emit<'_>) {
+pub fn push_event(
+    t: &mut EventsTable,
+    ev: &Event,
+    data: Option<&str>,
+    at: &Placed<'_>,
+    emit: &Emit<'_>,
+) {
     let small = |v: Option<i64>| v.and_then(|v| i32::try_from(v).ok());
     t.push(&EventsRow {
         bundle_id: Some(emit.bundle_id),
@@ -72,7 +78,13 @@ pub fn push_event(t: &mut EventsTable, ev: &Event, data: Option<&str>, at: &Plac
 }
 
 /// Adds the `lifecycle` row of `l` (read from `ev`) and hands the typed event on.
-pub fn push_lifecycle(t: &mut LifecycleTable, ev: &Event, l: &Lifecycle, at: &Placed<'_>, emit: &mut Emit<'_>) {
+pub fn push_lifecycle(
+    t: &mut LifecycleTable,
+    ev: &Event,
+    l: &Lifecycle,
+    at: &Placed<'_>,
+    emit: &mut Emit<'_>,
+) {
     let origin = Origin {
         source_file: emit.source_file,
         record_id: at.record_id,

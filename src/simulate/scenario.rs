@@ -2,7 +2,7 @@
 //! from command-line options or a scenario file (TOML or JSON), with defaults that give
 //! a realistic day of a busy server.
 
-use crate::domain::source::EventForm;
+use crate::domain::EventForm;
 use crate::domain::IncidentKind;
 use crate::time::zone::Clock;
 use crate::{Error, Result};

@@ -5,7 +5,7 @@
 use super::model::Server;
 use super::plan::{Incident, Plan};
 use super::scenario::UTC;
-use crate::domain::source::EventForm;
+use crate::domain::EventForm;
 use crate::domain::{IncidentKind, RecycleReason};
 use crate::time::format_rfc3339;
 use serde::{Deserialize, Serialize};

@@ -67,8 +67,8 @@ pub fn parse(s: &str, order: DateOrder) -> Option<Written> {
 /// a second field > 12); else YearFirst if only a 2-digit year first reads them. Not
 /// decided (all fields <= 12, or no sample read): a hint from the first readable
 /// sample: `.` or `-` dates are DayFirst (de-DE and most dotted locales), `/` with
-/// AM/PM is MonthFirst (en-US), `/` without AM/PM is DayFirst (en-GB, fr-FR: the
-/// 24-hour slash locales; en-US writes AM/PM); no readable sample: MonthFirst.
+/// or without AM/PM is MonthFirst (en-US, and Event Viewer's 24-hour tab export); no
+/// readable sample: MonthFirst.
 pub fn detect_order<'a>(samples: impl IntoIterator<Item = &'a str>) -> (DateOrder, bool) {
     let orders = [
         DateOrder::DayFirst,
@@ -107,7 +107,9 @@ pub fn detect_order<'a>(samples: impl IntoIterator<Item = &'a str>) -> (DateOrde
         }
         (true, true) => {}
     }
-    let hint = if shape.sep == b'/' && shape.marker {
+    // `/` is en-US first (the real Event Viewer tab export writes `1/16/2011 11:43`,
+    // month first, 24-hour): the caller tries the other order against the evidence.
+    let hint = if shape.sep == b'/' {
         DateOrder::MonthFirst
     } else {
         DateOrder::DayFirst
@@ -504,7 +506,7 @@ mod tests {
         // Undecided: hints.
         assert_eq!(detect_order(["07.10.2016 18:38:24"]), (DayFirst, false));
         assert_eq!(detect_order(["3/1/2020 3:09:10 PM"]), (MonthFirst, false));
-        assert_eq!(detect_order(["3/1/2020 15:09:10"]), (DayFirst, false));
+        assert_eq!(detect_order(["3/1/2020 15:09:10"]), (MonthFirst, false));
         assert_eq!(detect_order(["garbage", ""]), (MonthFirst, false));
         assert_eq!(detect_order(std::iter::empty()), (MonthFirst, false));
         // Garbage among the samples is ignored.

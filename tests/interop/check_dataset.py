@@ -66,8 +66,9 @@ def main(out: Path) -> None:
         return int(src.filter(pl.col("kind") == kind)[col].fill_null(0).sum())
     assert counts["httperr"] == total("httperr", "rows"), "httperr rows differ from the manifest"
     assert counts["requests"] == total("w3c", "rows"), "requests rows differ from the manifest"
-    assert counts["events"] == total("evtx", "records"), "events rows differ from the manifest"
-    assert counts["events"] + counts["lifecycle"] == total("evtx", "rows")
+    logs = total("evtx", "records") + total("event_export", "records")
+    assert counts["events"] == logs, "events rows differ from the manifest"
+    assert counts["events"] + counts["lifecycle"] == total("evtx", "rows") + total("event_export", "rows")
     assert counts["sites"] + counts["app_pools"] == total("appconfig", "rows")
     errors = int(src["error_lines"].fill_null(0).sum() + src["record_failures"].fill_null(0).sum())
     assert counts["parse_errors"] == errors, f"parse_errors {counts['parse_errors']} != manifest {errors}"

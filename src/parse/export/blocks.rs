@@ -37,7 +37,16 @@ const LABELS: &[(Label, &[&str])] = &[
     (Label::EventXml, &["Event Xml", "Ereignis-XML"]),
     (
         Label::Other,
-        &["Task Category", "Task", "Keywords", "Keyword", "Opcode", "User Name", "Aufgabenkategorie", "Schlüsselwörter"],
+        &[
+            "Task Category",
+            "Task",
+            "Keywords",
+            "Keyword",
+            "Opcode",
+            "User Name",
+            "Aufgabenkategorie",
+            "Schlüsselwörter",
+        ],
     ),
 ];
 
@@ -55,7 +64,10 @@ fn labelled(line: &str) -> Option<(Label, &str)> {
 fn starts_event(form: EventForm, line: &str) -> bool {
     match form {
         EventForm::WevtutilText => line.starts_with("Event[") && line.trim_end().ends_with("]:"),
-        _ => !line.starts_with([' ', '\t']) && labelled(line).is_some_and(|(l, _)| l == Label::LogName),
+        _ => {
+            !line.starts_with([' ', '\t'])
+                && labelled(line).is_some_and(|(l, _)| l == Label::LogName)
+        }
     }
 }
 
@@ -161,7 +173,10 @@ fn description(first: &str, rest: &[&str]) -> (String, usize) {
         .iter()
         .position(|l| labelled(l).is_some_and(|(l, _)| l == Label::EventXml))
         .unwrap_or(rest.len());
-    let mut lines: Vec<&str> = Some(first).into_iter().chain(rest[..end].iter().copied()).collect();
+    let mut lines: Vec<&str> = Some(first)
+        .into_iter()
+        .chain(rest[..end].iter().copied())
+        .collect();
     while lines.last().is_some_and(|l| is_blank(l)) {
         lines.pop();
     }
@@ -181,7 +196,7 @@ fn embedded_xml(rec: &mut Exported, lines: &[&str]) {
     if end < start {
         return;
     }
-    let Ok(ev) = parse_event_xml(text[start..end + "</Event>".len()].as_bytes()) else {
+    let Ok(ev) = parse_event_xml(&text.as_bytes()[start..end + "</Event>".len()]) else {
         return;
     };
     rec.embedded_utc = ev

@@ -41,10 +41,12 @@ fn is_details_text(text: &str) -> bool {
 /// no namespace, else a wevtutil or Event Viewer XML export.
 fn xml_form(text: &str) -> Option<EventForm> {
     let head = &text[..text.len().min(8192)];
-    let at = head
-        .match_indices("<Event")
-        .map(|(i, _)| i)
-        .find(|&i| matches!(head.as_bytes().get(i + 6), Some(b'>' | b' ' | b'\r' | b'\n' | b'\t')))?;
+    let at = head.match_indices("<Event").map(|(i, _)| i).find(|&i| {
+        matches!(
+            head.as_bytes().get(i + 6),
+            Some(b'>' | b' ' | b'\r' | b'\n' | b'\t')
+        )
+    })?;
     if !head[at..].contains("<System") {
         return None;
     }

@@ -58,7 +58,7 @@ pub enum DataFrom {
 }
 
 /// What one export file held.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ExportFile {
     /// Its form.
     pub form: EventForm,
@@ -86,16 +86,19 @@ impl ExportFile {
         }
     }
 
-    /// Reads the written local times with the day/month order that fits all of them;
-    /// a record whose time cannot be read goes to the errors (and is dropped). Also
-    /// reads ASP.NET's UTC event time where the record has it.
-    pub fn resolve_dates(&mut self) {
+    /// Reads the written local times with `order`, else the day/month order that fits
+    /// all of them; a record whose time cannot be read goes to the errors (and is
+    /// dropped). Also reads ASP.NET's UTC event time where the record has it.
+    pub fn resolve_dates(&mut self, order: Option<DateOrder>) {
         let samples = self
             .records
             .iter()
             .filter(|r| r.utc.is_none())
             .filter_map(|r| r.written.as_deref());
-        let (order, decided) = local::detect_order(samples);
+        let (order, decided) = match order {
+            Some(o) => (o, true),
+            None => local::detect_order(samples),
+        };
         let mut used_order = false;
         let mut kept = Vec::with_capacity(self.records.len());
         for mut r in std::mem::take(&mut self.records) {
@@ -135,16 +138,15 @@ impl ExportFile {
     }
 }
 
-/// Reads an export of `form` from its text.
+/// Reads an export of `form` from its text; its local times are read with
+/// [`ExportFile::resolve_dates`] once the day/month order is chosen.
 pub fn read(form: EventForm, text: &str, path: &str) -> ExportFile {
-    let mut file = match form {
+    match form {
         EventForm::ViewerCsv | EventForm::ViewerText | EventForm::PowershellCsv => {
             tabular::read(form, text, path)
         }
         EventForm::DetailsText | EventForm::WevtutilText => blocks::read(form, text),
         EventForm::EventXml | EventForm::AppServiceXml => xml::read(form, text),
         EventForm::Evtx => ExportFile::new(form),
-    };
-    file.resolve_dates();
-    file
+    }
 }

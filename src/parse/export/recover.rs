@@ -43,6 +43,11 @@ pub fn aspnet_utc(ev: &Event, order: DateOrder) -> Option<i64> {
     if !aspnet || ev.event_id16() != Some(i32::from(ASPNET_WEB_EVENT)) || ev.is_named() {
         return None;
     }
-    let w = local::parse(ev.get("", 3)?, order)?;
+    // ASP.NET writes both times in its own culture, which may not be the export's.
+    let (at_local, at_utc) = (ev.get("", 2).unwrap_or_default(), ev.get("", 3)?);
+    let w = local::parse(at_utc, order).or_else(|| {
+        let (own, _) = local::detect_order([at_local, at_utc]);
+        local::parse(at_utc, own)
+    })?;
     Some(w.local.and_utc().timestamp_micros())
 }

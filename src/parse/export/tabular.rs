@@ -31,11 +31,39 @@ pub enum Col {
 
 /// Header names of each column: Event Viewer (English, German, French) and PowerShell.
 const NAMES: &[(Col, &[&str])] = &[
-    (Col::Level, &["Level", "LevelDisplayName", "Ebene", "Niveau"]),
-    (Col::Time, &["Date and Time", "TimeCreated", "Datum und Uhrzeit", "Date et heure"]),
+    (
+        Col::Level,
+        &["Level", "LevelDisplayName", "Ebene", "Niveau"],
+    ),
+    (
+        Col::Time,
+        &[
+            "Date and Time",
+            "TimeCreated",
+            "Datum und Uhrzeit",
+            "Date et heure",
+        ],
+    ),
     (Col::Provider, &["Source", "ProviderName", "Quelle"]),
-    (Col::EventId, &["Event ID", "Id", "EventID", "Ereignis-ID", "ID de l'événement"]),
-    (Col::Task, &["Task Category", "TaskDisplayName", "Aufgabenkategorie", "Catégorie de la tâche"]),
+    (
+        Col::EventId,
+        &[
+            "Event ID",
+            "Id",
+            "EventID",
+            "Ereignis-ID",
+            "ID de l'événement",
+        ],
+    ),
+    (
+        Col::Task,
+        &[
+            "Task Category",
+            "TaskDisplayName",
+            "Aufgabenkategorie",
+            "Catégorie de la tâche",
+        ],
+    ),
     (Col::Message, &["Message", "Description"]),
     (Col::Computer, &["MachineName", "Computer"]),
     (Col::LogName, &["LogName", "Log Name"]),
@@ -70,7 +98,11 @@ impl Layout {
 }
 
 fn column_of(name: &str) -> Option<Col> {
-    let name = name.trim().trim_matches('"').trim_start_matches('\u{FEFF}').trim();
+    let name = name
+        .trim()
+        .trim_matches('"')
+        .trim_start_matches('\u{FEFF}')
+        .trim();
     NAMES
         .iter()
         .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(name)))
@@ -89,17 +121,27 @@ pub fn header_layout(first: &str) -> Option<Layout> {
         if !(has(Col::Time) && has(Col::EventId) && (has(Col::Provider) || has(Col::Message))) {
             continue;
         }
-        let viewer = names
-            .iter()
-            .any(|n| VIEWER_TIME.iter().any(|v| n.trim().trim_matches('"').eq_ignore_ascii_case(v)));
+        let viewer = names.iter().any(|n| {
+            VIEWER_TIME
+                .iter()
+                .any(|v| n.trim().trim_matches('"').eq_ignore_ascii_case(v))
+        });
         let form = match (viewer, delimiter) {
             (true, '\t') => EventForm::ViewerText,
             (true, _) => EventForm::ViewerCsv,
             (false, _) => EventForm::PowershellCsv,
         };
         let known = columns.iter().flatten().count();
-        if best.as_ref().is_none_or(|b| known > b.columns.iter().flatten().count()) {
-            best = Some(Layout { delimiter, columns, header: true, form });
+        if best
+            .as_ref()
+            .is_none_or(|b| known > b.columns.iter().flatten().count())
+        {
+            best = Some(Layout {
+                delimiter,
+                columns,
+                header: true,
+                form,
+            });
         }
     }
     best
@@ -132,7 +174,9 @@ pub fn headerless_layout(line: &str) -> Option<Layout> {
 
 /// Fields of a line split on `delimiter`, quotes removed (headers only).
 fn split_plain(line: &str, delimiter: char) -> Vec<&str> {
-    line.split(delimiter).map(|s| s.trim().trim_matches('"')).collect()
+    line.split(delimiter)
+        .map(|s| s.trim().trim_matches('"'))
+        .collect()
 }
 
 /// The layout of a file from its first non-empty line.
@@ -157,8 +201,8 @@ pub fn read(form: EventForm, text: &str, path: &str) -> ExportFile {
     file.form = layout.form;
     let channel = channel_of_path(path);
     let quoting = layout.delimiter != '\t' || text.contains("\t\"");
-    let mut records = Records::new(text, layout.delimiter, quoting, layout.header);
-    while let Some(r) = records.next() {
+    let records = Records::new(text, layout.delimiter, quoting, layout.header);
+    for r in records {
         match r {
             Ok((line, fields)) => match record(&layout, line, &fields, channel) {
                 Ok(rec) => file.records.push(rec),
@@ -286,9 +330,7 @@ impl<'a> Records<'a> {
         if self.quoting && rest.starts_with('"') {
             return self.quoted(start_line);
         }
-        let end = rest
-            .find(|c| c == self.delimiter || c == '\n')
-            .unwrap_or(rest.len());
+        let end = rest.find([self.delimiter, '\n']).unwrap_or(rest.len());
         let value = rest[..end].trim_end_matches('\r').to_string();
         let at_end = end == rest.len() || rest[end..].starts_with('\n');
         self.pos += (end + 1).min(rest.len());
@@ -308,13 +350,19 @@ impl<'a> Records<'a> {
         let mut seg = i;
         loop {
             let Some(off) = self.text[i..].find(['"', '\n']) else {
-                return Err(self.broken(start_line, "a quoted value is not closed before the end of the file"));
+                return Err(self.broken(
+                    start_line,
+                    "a quoted value is not closed before the end of the file",
+                ));
             };
             let j = i + off;
             if bytes[j] == b'\n' {
                 lines += 1;
                 if lines > MAX_QUOTED_LINES {
-                    return Err(self.broken(start_line, "a quoted value runs over 2000 lines: its closing quote is missing"));
+                    return Err(self.broken(
+                        start_line,
+                        "a quoted value runs over 2000 lines: its closing quote is missing",
+                    ));
                 }
                 i = j + 1;
                 continue;
@@ -338,7 +386,11 @@ impl<'a> Records<'a> {
     /// Gives up on the record starting at `start_line`: reading resumes on the line after.
     fn broken(&mut self, start_line: u64, why: &str) -> ErrorReport {
         let start = self.record_start;
-        let raw = self.text[start..].lines().next().unwrap_or_default().to_string();
+        let raw = self.text[start..]
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
         self.pos = start;
         self.line = start_line;
         self.skip_line();

@@ -35,6 +35,8 @@ pub struct ExportStats {
     pub last_time: Option<i64>,
     /// The most frequent `Computer`.
     pub computer: Option<String>,
+    /// The lifecycle events written: (event id, what it says, UTC time).
+    pub written: Vec<(i32, Lifecycle, i64)>,
 }
 
 /// Whether the bundle's `.evtx` holds an event: (event id, what it says, UTC time,
@@ -85,8 +87,11 @@ pub fn write(
     let mut events = EventsTable::with_capacity(file.records.len().min(1 << 15));
     let mut life = LifecycleTable::with_capacity(64);
     let mut computers: BTreeMap<&str, u64> = BTreeMap::new();
-    let placed: Vec<(Option<i64>, Option<i32>)> =
-        file.records.iter().map(|r| utc_of(r, clock, &mut st)).collect();
+    let placed: Vec<(Option<i64>, Option<i32>)> = file
+        .records
+        .iter()
+        .map(|r| utc_of(r, clock, &mut st))
+        .collect();
     let times: Vec<Option<i64>> = placed.iter().map(|p| p.0).collect();
     for i in time_order(file, &times) {
         let r = &file.records[i];
@@ -108,13 +113,21 @@ pub fn write(
             line: Some(r.line),
             time,
             form: file.form,
-            basis: if r.utc.is_some() { TimeBasis::Utc } else { basis },
+            basis: if r.utc.is_some() {
+                TimeBasis::Utc
+            } else {
+                basis
+            },
             time_local: r.written.as_deref().filter(|_| r.utc.is_none()),
             utc_offset_min: offset,
             message: r.message.as_deref(),
             recovered: false,
             duplicate,
-            slack_s: if r.utc.is_some() { 0 } else { file.resolution_s.saturating_sub(1) },
+            slack_s: if r.utc.is_some() {
+                0
+            } else {
+                file.resolution_s.saturating_sub(1)
+            },
         };
         let data = r.ev.data_json();
         push_event(&mut events, &r.ev, data.as_deref(), &at, emit);
@@ -124,6 +137,9 @@ pub fn write(
             Some(l) => {
                 st.lifecycle += 1;
                 push_lifecycle(&mut life, &r.ev, &l, &at, emit);
+                if let (Some(id), Some(t)) = (r.ev.event_id16(), time) {
+                    st.written.push((id, l, t));
+                }
             }
             None => {}
         }

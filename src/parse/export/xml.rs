@@ -30,7 +30,7 @@ pub fn read(form: EventForm, text: &str) -> ExportFile {
             break;
         };
         let end = start + close + "</Event>".len();
-        match parse_event_xml(text[start..end].as_bytes()) {
+        match parse_event_xml(&text.as_bytes()[start..end]) {
             Ok(ev) => file.records.push(record(ev, &text[start..end], line)),
             Err(reason) => file.errors.push(ErrorReport {
                 line: Some(line),
@@ -58,7 +58,10 @@ fn next_event(text: &str, from: usize) -> Option<usize> {
 }
 
 fn record(ev: crate::parse::eventdata::Event, xml: &str, line: u64) -> Exported {
-    let utc = ev.system_time.as_deref().and_then(crate::time::parse_rfc3339);
+    let utc = ev
+        .system_time
+        .as_deref()
+        .and_then(crate::time::parse_rfc3339);
     let data_from = if ev.data.is_empty() && ev.user_data.is_empty() {
         DataFrom::NoTemplate
     } else {
@@ -80,6 +83,7 @@ fn rendered_message(xml: &str) -> Option<String> {
     let open = info + xml[info..].find("<Message>")? + "<Message>".len();
     let close = open + xml[open..].find("</Message>")?;
     let raw = &xml[open..close];
-    let text = quick_xml::escape::unescape(raw).map_or_else(|_| raw.to_string(), |c| c.into_owned());
+    let text =
+        quick_xml::escape::unescape(raw).map_or_else(|_| raw.to_string(), |c| c.into_owned());
     Some(text).filter(|t| !t.is_empty())
 }

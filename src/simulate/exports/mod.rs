@@ -17,7 +17,7 @@ mod xml;
 
 use crate::domain::lifecycle::Reporter;
 use crate::domain::messages;
-use crate::domain::source::EventForm;
+use crate::domain::EventForm;
 use crate::simulate::evtx_writer::{Event, EventData, EvtxWriter};
 use crate::time::zone::Clock;
 use chrono::{Datelike, NaiveDateTime, Timelike};
@@ -81,31 +81,6 @@ fn evtx(events: &[Event]) -> Vec<u8> {
     w.into_bytes()
 }
 
-/// The reporter logging under `provider` (ASP.NET by prefix: its name carries the
-/// version). To be replaced by `Reporter::of_provider`.
-fn reporter_of(provider: &str) -> Option<Reporter> {
-    const ALL: [Reporter; 7] = [
-        Reporter::Was,
-        Reporter::W3svcWp,
-        Reporter::ApplicationError,
-        Reporter::Wer,
-        Reporter::DotNetRuntime,
-        Reporter::AspNet,
-        Reporter::ServiceControlManager,
-    ];
-    ALL.into_iter().find(|r| {
-        r.providers().iter().any(|p| match r {
-            Reporter::AspNet => provider.starts_with(p),
-            Reporter::Was
-            | Reporter::W3svcWp
-            | Reporter::ApplicationError
-            | Reporter::Wer
-            | Reporter::DotNetRuntime
-            | Reporter::ServiceControlManager => provider == *p,
-        })
-    })
-}
-
 /// The EventData values in order (named: the values of the pairs).
 fn values(data: &EventData) -> Vec<&str> {
     match data {
@@ -120,7 +95,8 @@ fn values(data: &EventData) -> Vec<&str> {
 /// Windows writes when it cannot find the description, with the values.
 pub(crate) fn message(e: &Event) -> String {
     let vals = values(&e.data);
-    let template = reporter_of(&e.provider_name).and_then(|r| messages::template(r, e.event_id));
+    let template =
+        Reporter::of_provider(&e.provider_name).and_then(|r| messages::template(r, e.event_id));
     match template {
         Some(t) => messages::render(t, &vals),
         None => format!(
@@ -137,26 +113,15 @@ pub(crate) fn message(e: &Event) -> String {
     }
 }
 
-/// The display name of a level. To be replaced by `domain::eventlog::level_name`.
-fn level_name(level: i32) -> &'static str {
-    match level {
-        1 => "Critical",
-        2 => "Error",
-        3 => "Warning",
-        5 => "Verbose",
-        _ => "Information",
-    }
-}
-
 /// The display name of an event's level.
 fn level_of(e: &Event) -> &'static str {
-    level_name(i32::from(e.level))
+    crate::domain::eventlog::level_name(i32::from(e.level))
 }
 
 /// The task category Event Viewer shows: `None` for task 0, ASP.NET's `Web Event`,
 /// else the number in parentheses (no name in the provider's resources).
 fn task_category(e: &Event) -> String {
-    match (e.task, reporter_of(&e.provider_name)) {
+    match (e.task, Reporter::of_provider(&e.provider_name)) {
         (0, _) => "None".into(),
         (3, Some(Reporter::AspNet)) => "Web Event".into(),
         (t, _) => format!("({t})"),
@@ -277,9 +242,12 @@ mod tests {
             "The description for Event ID 35 from source Microsoft-Windows-Time-Service cannot be found."
         ));
         assert!(m.ends_with("\r\n\r\ntime.windows.com"));
-        assert_eq!(reporter_of("ASP.NET 4.0.30319.0"), Some(Reporter::AspNet));
-        assert_eq!(reporter_of("WAS"), Some(Reporter::Was));
-        assert_eq!(reporter_of("Foo"), None);
+        assert_eq!(
+            Reporter::of_provider("ASP.NET 4.0.30319.0"),
+            Some(Reporter::AspNet)
+        );
+        assert_eq!(Reporter::of_provider("WAS"), Some(Reporter::Was));
+        assert_eq!(Reporter::of_provider("Foo"), None);
     }
 
     #[test]
