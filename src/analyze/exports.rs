@@ -9,6 +9,7 @@ use crate::bundle::{Bundle, Entry};
 use crate::correlate::collect::{Collected, Tee};
 use crate::correlate::offset::{self, Evidence, LocalEvent, Placement};
 use crate::dataset::Staging;
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::{EventForm, ReadStatus, SourceKind, TimeBasis};
 use crate::parse::classify::{Classified, Kind};
 use crate::parse::export::write::{self, ExportStats};
@@ -72,7 +73,7 @@ pub(super) fn run(
         .into_iter()
         .map(|(i, f)| (i, f.map(|f| place_best(f, opts.clock.as_ref(), &evidence))))
         .collect();
-    adopt_sibling_clocks(&mut placed, &bundle.entries);
+    one_clock(&mut placed, opts.clock.as_ref(), &evidence);
     // The surest and finest first: an event exported twice is kept from the file whose
     // time for it is surest (and counted once; `Evidence::in_evtx` expects the time it
     // holds to be at least as fine as the one it is asked about).
@@ -80,81 +81,123 @@ pub(super) fn run(
         let rank = r.as_ref().map(|(f, p)| (p.basis.doubt(), f.resolution_s));
         (rank.unwrap_or((u8::MAX, u32::MAX)), *i)
     });
-    let mut writer = staging.part_writer(part);
-    let mut tee = Tee {
-        inner: &mut writer,
-        collected: Collected::default(),
-    };
+    // Which events an earlier source already holds, file after file; then the files
+    // are written in parallel, one part file each.
+    let flags: Vec<Vec<bool>> = placed
+        .iter()
+        .map(|(_, r)| match r {
+            Ok((file, p)) => {
+                let seen =
+                    |id: i32, l: &Lifecycle, t: i64, res: u32| evidence.in_evtx(id, l, t, res);
+                let (flags, new) = write::duplicates(file, &p.clock, &seen);
+                for (id, l, t) in new {
+                    evidence.add(id, &l, t);
+                }
+                flags
+            }
+            Err(_) => Vec::new(),
+        })
+        .collect();
+    let written: Vec<Result<(usize, SourceInfo, BTreeMap<TableId, u64>, Collected)>> = placed
+        .into_par_iter()
+        .zip(flags)
+        .enumerate()
+        .map(|(k, ((i, file), dups))| {
+            let entry = &bundle.entries[i];
+            match file {
+                Ok((file, placement)) => {
+                    let w = (&file, &placement, dups.as_slice());
+                    let (info, rows, c) =
+                        write_one(bundle, entry, w, opts, staging.part_writer(part + k))?;
+                    Ok((i, info, rows, c))
+                }
+                Err(e) => Ok((
+                    i,
+                    SourceInfo::failed(&entry.path, SourceKind::EventExport, entry.size, e),
+                    BTreeMap::new(),
+                    Collected::default(),
+                )),
+            }
+        })
+        .collect();
     let mut infos = Vec::new();
-    for (i, file) in placed {
-        if crate::progress::interrupted() {
-            return Err(Error::Interrupted);
-        }
-        let entry = &bundle.entries[i];
-        let info = match file {
-            Ok((file, placement)) => write_one(
-                bundle,
-                entry,
-                &file,
-                &placement,
-                &mut evidence,
-                opts,
-                &mut tee,
-            )?,
-            Err(e) => SourceInfo::failed(&entry.path, SourceKind::EventExport, entry.size, e),
-        };
+    let mut rows = BTreeMap::new();
+    let mut parts = Vec::new();
+    for w in written {
+        let (i, info, r, c) = w?;
         infos.push((i, info));
+        for (t, n) in r {
+            *rows.entry(t).or_default() += n;
+        }
+        parts.push(c);
     }
-    let collected = tee.collected;
-    let rows = writer.finish()?;
-    Ok((infos, rows, collected))
+    if crate::progress::interrupted() {
+        return Err(Error::Interrupted);
+    }
+    Ok((infos, rows, Collected::merge_all(parts)))
 }
 
 /// The file with its dates read and its clock decided. When the dates do not tell day
 /// from month, both readings are tried and the one the evidence supports more is kept.
 fn place_best(
-    file: ExportFile,
+    mut file: ExportFile,
     given: Option<&Clock>,
     evidence: &Evidence,
 ) -> (ExportFile, Placement) {
-    let mut first = file.clone();
-    first.resolve_dates(None);
-    let p = place(&first, given, evidence);
-    let other = match first.date_order {
-        Some((DateOrder::MonthFirst, false)) => DateOrder::DayFirst,
-        Some((DateOrder::DayFirst, false)) => DateOrder::MonthFirst,
-        _ => return (first, p),
+    let other = match file.date_order_shown() {
+        (DateOrder::MonthFirst, false) => DateOrder::DayFirst,
+        (DateOrder::DayFirst, false) => DateOrder::MonthFirst,
+        _ => {
+            file.resolve_dates(None);
+            let p = place(&file, given, evidence);
+            return (file, p);
+        }
     };
-    let mut second = file;
+    let mut second = file.clone();
+    file.resolve_dates(None);
+    let p = place(&file, given, evidence);
     second.resolve_dates(Some(other));
     let q = place(&second, given, evidence);
-    if q.support > p.support && second.errors.len() <= first.errors.len() {
+    if q.support > p.support && second.errors.len() <= file.errors.len() {
         (second, q)
     } else {
-        (first, p)
+        (file, p)
     }
 }
 
-/// Exports of one server share its clock: a file whose offset stays unknown takes the
-/// clock found for another file of the bundle (the surest one).
-fn adopt_sibling_clocks(placed: &mut [Placed], entries: &[Entry]) {
-    let best = placed
+/// Exports of one server share its clock: it is decided once, from the events and UTC
+/// twins of all its local-time exports together (a zone's DST change shows in the
+/// System log's alignment with HTTP.sys while the Application log's twins all lie on
+/// one side of it), after each file's day/month order was chosen.
+fn one_clock(placed: &mut [Placed], given: Option<&Clock>, evidence: &Evidence) {
+    let local: Vec<&ExportFile> = placed
         .iter()
-        .filter_map(|(i, r)| Some((*i, &r.as_ref().ok()?.1)))
-        .filter(|(_, p)| p.basis != TimeBasis::Unknown && p.basis != TimeBasis::Utc)
-        .min_by_key(|(i, p)| (p.basis.doubt(), std::cmp::Reverse(p.support), *i))
-        .map(|(i, p)| (entries[i].path.clone(), p.clone()));
-    let Some((from, sibling)) = best else {
+        .filter_map(|(_, r)| r.as_ref().ok().map(|(f, _)| f))
+        .filter(|f| f.records.iter().any(|r| r.local.is_some()))
+        .collect();
+    if local.len() < 2 {
+        return;
+    }
+    let inputs: Vec<LocalInputs> = local.iter().map(|f| local_inputs(f)).collect();
+    let events: Vec<LocalEvent> = inputs.iter().flat_map(|i| i.events.clone()).collect();
+    let pairs: Vec<_> = inputs.iter().flat_map(|i| i.pairs.clone()).collect();
+    let first = inputs.iter().map(|i| i.range.0).min();
+    let last = inputs.iter().map(|i| i.range.1).max();
+    let (Some(first), Some(last)) = (first, last) else {
         return;
     };
+    let resolution = local.iter().map(|f| f.resolution_s).max().unwrap_or(1);
+    let mut joint = offset::decide(&events, &pairs, (first, last), given, evidence, resolution);
+    joint.note = format!(
+        "{} (one clock for the {} local-time exports of the bundle)",
+        joint.note,
+        local.len()
+    );
     for (_, r) in placed.iter_mut() {
-        let Ok((file, p)) = r else { continue };
-        if p.basis == TimeBasis::Unknown && file.records.iter().any(|r| r.local.is_some()) {
-            *p = Placement {
-                note: format!("{} (the clock found for {from}: same server)", sibling.note),
-                support: 0,
-                ..sibling.clone()
-            };
+        if let Ok((file, p)) = r {
+            if file.records.iter().any(|r| r.local.is_some()) {
+                *p = joint.clone();
+            }
         }
     }
 }
@@ -181,47 +224,52 @@ fn read_one(
     Ok(export::read(form, &text, &entry.path))
 }
 
-/// Writes the rows of one export on its clock; its manifest row.
-fn write_one<S: crate::tables::BatchSink>(
+/// Writes the rows of one export (its records, clock and duplicate flags) into its own
+/// part file; its manifest row, rows per table and what correlation needs.
+fn write_one(
     bundle: &Bundle,
     entry: &Entry,
-    file: &ExportFile,
-    placement: &Placement,
-    evidence: &mut Evidence,
+    (file, placement, dups): (&ExportFile, &Placement, &[bool]),
     opts: &Options,
-    tee: &mut Tee<'_, S>,
-) -> Result<SourceInfo> {
-    let mut emit = Emit::new(&bundle.id, &entry.path, tee, opts.batch_rows);
+    mut writer: crate::dataset::PartWriter,
+) -> Result<(SourceInfo, BTreeMap<TableId, u64>, Collected)> {
+    let mut tee = Tee {
+        inner: &mut writer,
+        collected: Collected::default(),
+    };
+    let mut emit = Emit::new(&bundle.id, &entry.path, &mut tee, opts.batch_rows);
     for e in &file.errors {
         emit.error(e.clone());
     }
-    let seen: &Evidence = evidence;
-    let in_evtx = |id: i32, l: &crate::domain::lifecycle::Lifecycle, t: i64, res: u32| {
-        seen.in_evtx(id, l, t, res)
-    };
-    let mut st = write::write(file, placement.basis, &placement.clock, &in_evtx, &mut emit);
-    for (id, l, t) in std::mem::take(&mut st.written) {
-        evidence.add(id, &l, t);
-    }
+    let st = write::write(file, placement.basis, &placement.clock, dups, &mut emit);
     emit.finish();
     if let Some(e) = emit.take_error() {
         return Err(e);
     }
-    Ok(manifest_row(entry, file, placement, &st, emit.rows_written))
+    let info = manifest_row(entry, file, placement, &st, emit.rows_written);
+    let collected = tee.collected;
+    let rows = writer.finish()?;
+    Ok((info, rows, collected))
 }
 
-/// The clock of `file`: UTC when the form writes UTC, else decided from the evidence.
-fn place(file: &ExportFile, given: Option<&Clock>, evidence: &Evidence) -> Placement {
-    let locals: Vec<_> = file.records.iter().filter_map(|r| r.local).collect();
-    let (Some(first), Some(last)) = (locals.iter().min(), locals.iter().max()) else {
-        return Placement {
-            basis: TimeBasis::Utc,
-            clock: Clock::Fixed { offset_s: 0 },
-            note: String::new(),
-            support: 0,
-        };
-    };
-    let events: Vec<LocalEvent> = file
+/// What deciding the clock of a file's local times draws on.
+struct LocalInputs {
+    /// Its lifecycle events at their local times.
+    events: Vec<LocalEvent>,
+    /// (local, UTC) twins in its records.
+    pairs: Vec<(chrono::NaiveDateTime, i64)>,
+    /// First and last local time.
+    range: (chrono::NaiveDateTime, chrono::NaiveDateTime),
+}
+
+/// The local-time inputs of `file` (an empty range when it has no local time).
+fn local_inputs(file: &ExportFile) -> LocalInputs {
+    let locals = file.records.iter().filter_map(|r| r.local);
+    let range = (
+        locals.clone().min().unwrap_or_default(),
+        locals.max().unwrap_or_default(),
+    );
+    let events = file
         .records
         .iter()
         .filter_map(|r| {
@@ -232,15 +280,34 @@ fn place(file: &ExportFile, given: Option<&Clock>, evidence: &Evidence) -> Place
             })
         })
         .collect();
-    let pairs: Vec<_> = file
+    let pairs = file
         .records
         .iter()
         .filter_map(|r| Some((r.local?, r.embedded_utc?)))
         .collect();
+    LocalInputs {
+        events,
+        pairs,
+        range,
+    }
+}
+
+/// The clock of `file` alone: UTC when it has no local time, else decided from the
+/// evidence.
+fn place(file: &ExportFile, given: Option<&Clock>, evidence: &Evidence) -> Placement {
+    if !file.records.iter().any(|r| r.local.is_some()) {
+        return Placement {
+            basis: TimeBasis::Utc,
+            clock: Clock::Fixed { offset_s: 0 },
+            note: String::new(),
+            support: 0,
+        };
+    }
+    let i = local_inputs(file);
     offset::decide(
-        &events,
-        &pairs,
-        (*first, *last),
+        &i.events,
+        &i.pairs,
+        i.range,
         given,
         evidence,
         file.resolution_s,

@@ -210,16 +210,20 @@ pub fn decide(
             support: score(c, events, evidence, resolution_s).total(),
         };
     }
-    if let Some(p) = from_pairs(pairs, range, resolution_s) {
+    if let Some(p) = from_pairs(pairs, events, range, evidence, resolution_s) {
         return p;
     }
     infer(events, range, evidence, resolution_s)
 }
 
-/// The clock that maps the most local times onto their UTC twins.
+/// The clock that maps the most local times onto their UTC twins; among clocks that map
+/// as many (twins all on one side of a DST change fit the fixed offset and the zone
+/// alike), the one that best aligns the events with the evidence.
 fn from_pairs(
     pairs: &[(NaiveDateTime, i64)],
+    events: &[LocalEvent],
     range: (NaiveDateTime, NaiveDateTime),
+    evidence: &Evidence,
     resolution_s: u32,
 ) -> Option<Placement> {
     if pairs.is_empty() {
@@ -236,16 +240,30 @@ fn from_pairs(
             .count()
     };
     let clocks = clocks_for(range.0, range.1);
-    let (best, n) = clocks.iter().map(|c| (c, fits(c))).fold(
-        None,
-        |acc: Option<(&Clock, usize)>, (c, n)| match acc {
-            Some((_, m)) if m >= n => acc,
-            _ => Some((c, n)),
-        },
-    )?;
-    (n > 0).then(|| Placement {
+    let counted: Vec<(&Clock, usize)> = clocks.iter().map(|c| (c, fits(c))).collect();
+    let n = counted.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    if n == 0 {
+        return None;
+    }
+    let tied: Vec<Clock> = counted
+        .iter()
+        .filter(|(_, m)| *m == n)
+        .map(|(c, _)| **c)
+        .collect();
+    // Stable: among equal scores the first candidate (fixed offsets first) is kept.
+    let best = distinct_on(events, tied)
+        .into_iter()
+        .enumerate()
+        .max_by_key(|(i, c)| {
+            (
+                score(c, events, evidence, resolution_s).total(),
+                std::cmp::Reverse(*i),
+            )
+        })
+        .map(|(_, c)| c)?;
+    Some(Placement {
         basis: TimeBasis::Embedded,
-        clock: *best,
+        clock: best,
         support: n as u32,
         note: format!(
             "local time; offset {} from the UTC times in the same records ({n} of {} agree)",

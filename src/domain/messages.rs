@@ -380,44 +380,70 @@ pub fn render(template: &str, values: &[&str]) -> String {
 /// every byte of it, the offset of the byte of the original it stands for.
 struct Folded {
     text: String,
-    origin: Vec<usize>,
+    origin: Vec<u32>,
 }
 
 const NBSP: &str = "&nbsp;";
 
 fn fold(s: &str) -> Folded {
+    let bytes = s.as_bytes();
     let mut f = Folded {
         text: String::with_capacity(s.len()),
         origin: Vec::with_capacity(s.len()),
     };
+    let special = |b: u8| b.is_ascii_whitespace() || b == b'&' || !b.is_ascii();
     let mut i = 0;
-    while i < s.len() {
-        let rest = &s[i..];
-        let c = rest.chars().next().unwrap_or(' ');
-        let space = if rest.starts_with(NBSP) {
-            NBSP.len()
-        } else if c.is_whitespace() {
-            c.len_utf8()
-        } else {
-            0
-        };
-        if space > 0 {
-            if !f.text.is_empty() && !f.text.ends_with(' ') {
-                f.text.push(' ');
-                f.origin.push(i);
-            }
-            i += space;
+    while i < bytes.len() {
+        // A run of plain ASCII is copied at once (most of every message).
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| special(b))
+            .unwrap_or(bytes.len() - i);
+        if run > 0 {
+            f.text.push_str(&s[i..i + run]);
+            f.origin.extend(i as u32..(i + run) as u32);
+            i += run;
             continue;
         }
-        f.text.push(c);
-        f.origin.extend(i..i + c.len_utf8());
-        i += c.len_utf8();
+        let (width, space) = match bytes[i] {
+            b'&' if s[i..].starts_with(NBSP) => (NBSP.len(), true),
+            b if b.is_ascii() => (1, b.is_ascii_whitespace()),
+            _ => {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                (c.len_utf8(), c.is_whitespace())
+            }
+        };
+        if !space {
+            f.text.push_str(&s[i..i + width]);
+            f.origin.extend(i as u32..(i + width) as u32);
+        } else if !f.text.is_empty() && !f.text.ends_with(' ') {
+            f.text.push(' ');
+            f.origin.push(i as u32);
+        }
+        i += width;
     }
     if f.text.ends_with(' ') {
         f.text.pop();
         f.origin.pop();
     }
     f
+}
+
+/// A template's literal text folded as [`fold`] folds a message, without copying it when
+/// it only needs trimming (nearly always: a literal has single spaces).
+fn folded(t: &str) -> std::borrow::Cow<'_, str> {
+    let t = t.trim_matches(|c: char| c.is_whitespace());
+    let plain = !t.contains(NBSP)
+        && !t.contains("  ")
+        && !t
+            .bytes()
+            .any(|b| matches!(b, b'\r' | b'\n' | b'\t' | 0x0b | 0x0c))
+        && t.is_ascii();
+    if plain {
+        std::borrow::Cow::Borrowed(t)
+    } else {
+        std::borrow::Cow::Owned(fold(t).text)
+    }
 }
 
 /// The value of the insert at folded bytes `from..to` of `message`: cut from the
@@ -429,8 +455,12 @@ fn value(message: &str, m: &Folded, from: usize, to: usize) -> String {
     if from >= to {
         return String::new();
     }
-    let text = &message[m.origin[from]..m.origin[to - 1] + 1];
-    let text = text.replace(NBSP, " ");
+    let text = &message[m.origin[from] as usize..m.origin[to - 1] as usize + 1];
+    let text = if text.contains(NBSP) {
+        std::borrow::Cow::Owned(text.replace(NBSP, " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let text = text.trim();
     let unresolved =
         text.len() > 1 && text.starts_with('%') && text[1..].bytes().all(|b| b.is_ascii_digit());
@@ -457,6 +487,9 @@ fn cut_inside(text: &str, literal: &str) -> usize {
 /// corpus), or that is cut off because the message ends early, is an empty string. None
 /// when the message does not match the template (its first literal text does not match).
 pub fn recover(template: &str, message: &str) -> Option<Vec<String>> {
+    if u32::try_from(message.len()).is_err() {
+        return None;
+    }
     let pieces = pieces(template);
     let highest = pieces
         .iter()
@@ -475,12 +508,12 @@ pub fn recover(template: &str, message: &str) -> Option<Vec<String>> {
                 pending = Some(*n);
                 continue;
             }
-            Piece::Text(t) => fold(t).text,
+            Piece::Text(t) => folded(t),
         };
         if literal.is_empty() {
             continue;
         }
-        let found = m.text[pos..].find(literal.as_str());
+        let found = m.text[pos..].find(&*literal);
         if first && (found.is_none() || (pending.is_none() && found != Some(0))) {
             return None;
         }

@@ -86,18 +86,23 @@ impl ExportFile {
         }
     }
 
+    /// The day/month order the written local times show, and whether they decide it.
+    pub fn date_order_shown(&self) -> (DateOrder, bool) {
+        local::detect_order(
+            self.records
+                .iter()
+                .filter(|r| r.utc.is_none())
+                .filter_map(|r| r.written.as_deref()),
+        )
+    }
+
     /// Reads the written local times with `order`, else the day/month order that fits
     /// all of them; a record whose time cannot be read goes to the errors (and is
     /// dropped). Also reads ASP.NET's UTC event time where the record has it.
     pub fn resolve_dates(&mut self, order: Option<DateOrder>) {
-        let samples = self
-            .records
-            .iter()
-            .filter(|r| r.utc.is_none())
-            .filter_map(|r| r.written.as_deref());
         let (order, decided) = match order {
             Some(o) => (o, true),
-            None => local::detect_order(samples),
+            None => self.date_order_shown(),
         };
         let mut used_order = false;
         let mut kept = Vec::with_capacity(self.records.len());

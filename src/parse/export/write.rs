@@ -2,7 +2,8 @@
 //! `events` row (UTC time, the local time as written, the offset applied, the form, the
 //! message), every lifecycle event a `lifecycle` row and a typed event for correlation,
 //! unless the bundle's `.evtx` already holds it (then the `events` row is marked a
-//! duplicate and nothing is counted twice). Rows go out in time order (Event Viewer
+//! duplicate and nothing is counted twice: [`duplicates`] tells which, file after file,
+//! before the files are written in parallel). Rows go out in time order (Event Viewer
 //! writes newest first) so that events of one minute keep their order.
 
 use super::{ExportFile, Exported};
@@ -35,13 +36,40 @@ pub struct ExportStats {
     pub last_time: Option<i64>,
     /// The most frequent `Computer`.
     pub computer: Option<String>,
-    /// The lifecycle events written: (event id, what it says, UTC time).
-    pub written: Vec<(i32, Lifecycle, i64)>,
 }
 
-/// Whether the bundle's `.evtx` holds an event: (event id, what it says, UTC time,
-/// resolution of the export's times in seconds).
-pub type InEvtx<'a> = &'a dyn Fn(i32, &Lifecycle, i64, u32) -> bool;
+/// Whether the bundle's `.evtx` (or an export written before) holds an event: (event
+/// id, what it says, UTC time, resolution of the export's times in seconds).
+pub type Seen<'a> = &'a dyn Fn(i32, &Lifecycle, i64, u32) -> bool;
+
+/// Which records of `file` (on `clock`) are lifecycle events `seen` already holds, and
+/// the lifecycle events that are not: (event id, what it says, UTC time), for the
+/// files read after it.
+pub fn duplicates(
+    file: &ExportFile,
+    clock: &Clock,
+    seen: Seen<'_>,
+) -> (Vec<bool>, Vec<(i32, Lifecycle, i64)>) {
+    let mut ignored = ExportStats::default();
+    let mut new = Vec::new();
+    let flags = file
+        .records
+        .iter()
+        .map(|r| {
+            let (time, _) = utc_of(r, clock, &mut ignored);
+            let (Some(t), Some(id), Some(l)) = (time, r.ev.event_id16(), lifecycle::extract(&r.ev))
+            else {
+                return false;
+            };
+            let dup = seen(id, &l, t, file.resolution_s);
+            if !dup {
+                new.push((id, l, t));
+            }
+            dup
+        })
+        .collect();
+    (flags, new)
+}
 
 /// One record's UTC time and the offset applied to its local time (minutes east).
 fn utc_of(r: &Exported, clock: &Clock, st: &mut ExportStats) -> (Option<i64>, Option<i32>) {
@@ -75,12 +103,13 @@ fn time_order(file: &ExportFile, times: &[Option<i64>]) -> Vec<usize> {
     order
 }
 
-/// Writes the rows of `file` with its times on `clock` (`basis` says how it was chosen).
+/// Writes the rows of `file` with its times on `clock` (`basis` says how it was
+/// chosen); the records `duplicate` marks are events read already ([`duplicates`]).
 pub fn write(
     file: &ExportFile,
     basis: TimeBasis,
     clock: &Clock,
-    in_evtx: InEvtx<'_>,
+    duplicate: &[bool],
     emit: &mut Emit<'_>,
 ) -> ExportStats {
     let mut st = ExportStats::default();
@@ -104,10 +133,7 @@ pub fn write(
             st.last_time = Some(st.last_time.map_or(t, |l| l.max(t)));
         }
         let lifecycle = lifecycle::extract(&r.ev);
-        let duplicate = match (&lifecycle, time, r.ev.event_id16()) {
-            (Some(l), Some(t), Some(id)) => in_evtx(id, l, t, file.resolution_s),
-            _ => false,
-        };
+        let duplicate = duplicate.get(i).copied().unwrap_or(false);
         let at = Placed {
             record_id: r.ev.record_id,
             line: Some(r.line),
@@ -137,9 +163,6 @@ pub fn write(
             Some(l) => {
                 st.lifecycle += 1;
                 push_lifecycle(&mut life, &r.ev, &l, &at, emit);
-                if let (Some(id), Some(t)) = (r.ev.event_id16(), time) {
-                    st.written.push((id, l, t));
-                }
             }
             None => {}
         }
