@@ -321,3 +321,64 @@ fn an_export_in_another_display_language_keeps_its_messages_and_says_so() {
         "{src}"
     );
 }
+
+/// Damages `text`: cuts, byte flips, and the characters the readers split on.
+fn damage(text: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut t = text.to_vec();
+    for _ in 0..1 + rng.below(8) {
+        if t.is_empty() {
+            break;
+        }
+        let at = rng.index(t.len());
+        match rng.below(6) {
+            0 => t.truncate(at),
+            1 => t[at] ^= 1 << rng.below(8),
+            2 => t.insert(at, b'"'),
+            3 => t.insert(at, b'\t'),
+            4 => t.insert(at, b'\n'),
+            _ => t.splice(at..at, "é%1&nbsp;<Event>".bytes()).for_each(drop),
+        }
+    }
+    t
+}
+
+#[test]
+fn damaged_exports_of_every_form_never_panic() {
+    use corvid::domain::EventForm;
+    use corvid::parse::export;
+    let dir = tempfile::tempdir().unwrap();
+    let forms = "\"viewer_csv\", \"viewer_text\", \"powershell_csv\", \"details_text\", \"wevtutil_text\", \"event_xml\", \"app_service_xml\"";
+    let text = format!("seed = 3\ndays = 0.5\nrequests_per_day = 2000\nevent_forms = [{forms}]\ntimezone = \"Europe/Berlin\"\n[rates]\ncrash = 4\nhang = 2\n");
+    let p = dir.path().join("s.toml");
+    std::fs::write(&p, text).unwrap();
+    let sc = corvid::simulate::scenario::Scenario::from_file(&p).unwrap();
+    let o = corvid::simulate::run(&sc, &dir.path().join("sim")).unwrap();
+    let mut zip = ::zip::ZipArchive::new(std::fs::File::open(&o.bundle).unwrap()).unwrap();
+    let mut samples: Vec<Vec<u8>> = vec![
+        VIEWER_CSV.as_bytes().to_vec(),
+        WEVTUTIL_XML.as_bytes().to_vec(),
+    ];
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name.starts_with("EventLogs/") || name.ends_with("eventlog.xml") {
+            let mut v = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut v).unwrap();
+            // A few records are enough to damage.
+            v.truncate(6000);
+            samples.push(v);
+        }
+    }
+    assert!(samples.len() >= 10, "{} samples", samples.len());
+    let mut rng = Rng(0x5eed_cafe);
+    for round in 0..3000 {
+        let sample = &samples[round % samples.len()];
+        let bytes = damage(sample, &mut rng);
+        let text = String::from_utf8_lossy(&bytes);
+        let detected = export::detect::form(&text);
+        for form in EventForm::ALL.iter().copied().chain(detected) {
+            let mut file = export::read(form, &text, "EventLogs/System.csv");
+            file.resolve_dates(None);
+        }
+    }
+}

@@ -8,7 +8,6 @@ mod common;
 use common::*;
 use corvid::simulate::{self, scenario::Scenario};
 use corvid::time::zone::Clock;
-use polars::prelude::*;
 use std::path::Path;
 
 /// Berlin crosses 2024-03-31 02:00 local inside the bundle; Kolkata is +05:30; Los

@@ -46,7 +46,8 @@ pub(super) fn planned(
         .collect()
 }
 
-/// Reads, places and writes the exports of `bundle` into part file `part`.
+/// Reads, places and writes the exports of `bundle` into part files `part`, `part + 1`
+/// ... (one per export).
 pub(super) fn run(
     opts: &Options,
     bundle: &Bundle,
@@ -56,8 +57,7 @@ pub(super) fn run(
     before: &Collected,
     progress: &Progress,
 ) -> Result<ExportsRead> {
-    let planned = planned(classes);
-    let files: Vec<(usize, std::result::Result<ExportFile, String>)> = planned
+    let files: Vec<(usize, std::result::Result<ExportFile, String>)> = planned(classes)
         .par_iter()
         .map(|&(i, form)| {
             let class = classes[i]
@@ -81,9 +81,65 @@ pub(super) fn run(
         let rank = r.as_ref().map(|(f, p)| (p.basis.doubt(), f.resolution_s));
         (rank.unwrap_or((u8::MAX, u32::MAX)), *i)
     });
-    // Which events an earlier source already holds, file after file; then the files
-    // are written in parallel, one part file each.
-    let flags: Vec<Vec<bool>> = placed
+    let flags = duplicates(&placed, &mut evidence);
+    let written: Vec<Result<Written>> = placed
+        .into_par_iter()
+        .zip(flags)
+        .enumerate()
+        .map(|(k, ((i, file), dups))| {
+            let entry = &bundle.entries[i];
+            match file {
+                Ok((file, placement)) => {
+                    let w = (&file, &placement, dups.as_slice());
+                    write_one(bundle, (i, entry), w, opts, staging.part_writer(part + k))
+                }
+                Err(e) => Ok(Written {
+                    index: i,
+                    info: SourceInfo::failed(&entry.path, SourceKind::EventExport, entry.size, e),
+                    rows: BTreeMap::new(),
+                    collected: Collected::default(),
+                }),
+            }
+        })
+        .collect();
+    if crate::progress::interrupted() {
+        return Err(Error::Interrupted);
+    }
+    gather(written)
+}
+
+/// What writing one export gave.
+struct Written {
+    /// Its entry index.
+    index: usize,
+    /// Its manifest row.
+    info: SourceInfo,
+    /// Rows written per table.
+    rows: BTreeMap<TableId, u64>,
+    /// What correlation needs.
+    collected: Collected,
+}
+
+/// The exports written, gathered (the first error, if one failed).
+fn gather(written: Vec<Result<Written>>) -> Result<ExportsRead> {
+    let mut infos = Vec::new();
+    let mut rows = BTreeMap::new();
+    let mut parts = Vec::new();
+    for w in written {
+        let w = w?;
+        infos.push((w.index, w.info));
+        for (t, n) in w.rows {
+            *rows.entry(t).or_default() += n;
+        }
+        parts.push(w.collected);
+    }
+    Ok((infos, rows, Collected::merge_all(parts)))
+}
+
+/// Which records of each export (in writing order) are events an earlier source
+/// already holds; the events of each are added to `evidence` for the next.
+fn duplicates(placed: &[Placed], evidence: &mut Evidence) -> Vec<Vec<bool>> {
+    placed
         .iter()
         .map(|(_, r)| match r {
             Ok((file, p)) => {
@@ -97,44 +153,7 @@ pub(super) fn run(
             }
             Err(_) => Vec::new(),
         })
-        .collect();
-    let written: Vec<Result<(usize, SourceInfo, BTreeMap<TableId, u64>, Collected)>> = placed
-        .into_par_iter()
-        .zip(flags)
-        .enumerate()
-        .map(|(k, ((i, file), dups))| {
-            let entry = &bundle.entries[i];
-            match file {
-                Ok((file, placement)) => {
-                    let w = (&file, &placement, dups.as_slice());
-                    let (info, rows, c) =
-                        write_one(bundle, entry, w, opts, staging.part_writer(part + k))?;
-                    Ok((i, info, rows, c))
-                }
-                Err(e) => Ok((
-                    i,
-                    SourceInfo::failed(&entry.path, SourceKind::EventExport, entry.size, e),
-                    BTreeMap::new(),
-                    Collected::default(),
-                )),
-            }
-        })
-        .collect();
-    let mut infos = Vec::new();
-    let mut rows = BTreeMap::new();
-    let mut parts = Vec::new();
-    for w in written {
-        let (i, info, r, c) = w?;
-        infos.push((i, info));
-        for (t, n) in r {
-            *rows.entry(t).or_default() += n;
-        }
-        parts.push(c);
-    }
-    if crate::progress::interrupted() {
-        return Err(Error::Interrupted);
-    }
-    Ok((infos, rows, Collected::merge_all(parts)))
+        .collect()
 }
 
 /// The file with its dates read and its clock decided. When the dates do not tell day
@@ -202,6 +221,10 @@ fn one_clock(placed: &mut [Placed], given: Option<&Clock>, evidence: &Evidence) 
     }
 }
 
+/// The largest export read: an export is held in memory while its clock is decided
+/// (a year of a busy System log exported as CSV is about 30 MB).
+pub const MAX_EXPORT_BYTES: u64 = 1 << 30;
+
 /// The text of an export (UTF-16 transcoded, invalid UTF-8 replaced), parsed.
 fn read_one(
     entry: &Entry,
@@ -209,12 +232,20 @@ fn read_one(
     class: &Classified,
     opts: &Options,
 ) -> std::result::Result<ExportFile, String> {
+    if entry.size > MAX_EXPORT_BYTES {
+        return Err(format!(
+            "an event log export of {} bytes is over the {} bytes corvid holds in memory to place its times: export the log as .evtx instead, or split it",
+            entry.size, MAX_EXPORT_BYTES
+        ));
+    }
     let bytes = entry
         .with_reader(&opts.limits, |r| {
             let mut buf = Vec::with_capacity(entry.size.min(1 << 26) as usize);
+            // UTF-16 doubles at most to UTF-8's 1.5x; a lying size stops at the cap.
+            let cap = MAX_EXPORT_BYTES * 2;
             let res = match class.utf16 {
-                Some(order) => Utf16Reader::new(r, order).read_to_end(&mut buf),
-                None => r.read_to_end(&mut buf),
+                Some(order) => Utf16Reader::new(r, order).take(cap).read_to_end(&mut buf),
+                None => r.take(cap).read_to_end(&mut buf),
             };
             res.map(|_| buf)
         })
@@ -228,11 +259,11 @@ fn read_one(
 /// part file; its manifest row, rows per table and what correlation needs.
 fn write_one(
     bundle: &Bundle,
-    entry: &Entry,
+    (index, entry): (usize, &Entry),
     (file, placement, dups): (&ExportFile, &Placement, &[bool]),
     opts: &Options,
     mut writer: crate::dataset::PartWriter,
-) -> Result<(SourceInfo, BTreeMap<TableId, u64>, Collected)> {
+) -> Result<Written> {
     let mut tee = Tee {
         inner: &mut writer,
         collected: Collected::default(),
@@ -249,7 +280,12 @@ fn write_one(
     let info = manifest_row(entry, file, placement, &st, emit.rows_written);
     let collected = tee.collected;
     let rows = writer.finish()?;
-    Ok((info, rows, collected))
+    Ok(Written {
+        index,
+        info,
+        rows,
+        collected,
+    })
 }
 
 /// What deciding the clock of a file's local times draws on.

@@ -76,6 +76,12 @@ pub fn classify(path: &str, head: &[u8]) -> Classified {
     if head.starts_with(b"ElfFile\0") {
         return classified(Kind::Evtx, None);
     }
+    if is_locale_metadata(path) {
+        return classified(
+            Kind::Other,
+            Some("Event Viewer's locale metadata of an exported .evtx (its message strings, `LocaleMetaData/*.MTA`): recognized, not needed (corvid reads the .evtx's data)".into()),
+        );
+    }
     if head.is_empty() {
         return classified(Kind::Other, Some("empty file".into()));
     }
@@ -90,6 +96,12 @@ pub fn classify(path: &str, head: &[u8]) -> Classified {
         c.site_hint = site_id_from_path(path);
     }
     c
+}
+
+/// `LocaleMetaData/` next to an exported `.evtx`, or one of its `.MTA` files.
+fn is_locale_metadata(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".mta") || lower.split('/').any(|c| c == "localemetadata")
 }
 
 fn is_binary(head: &[u8], text: &str) -> bool {
@@ -345,5 +357,36 @@ mod tests {
             Kind::Other
         );
         assert_eq!(classify("x.log", b"").kind, Kind::Other);
+    }
+
+    #[test]
+    fn event_log_exports_and_their_locale_metadata() {
+        let csv = b"Level,Date and Time,Source,Event ID,Task Category\r\nError,1/1/2024 1:00:00 PM,WAS,5002,None,\"x\"\r\n";
+        assert_eq!(
+            classify("a.csv", csv).kind,
+            Kind::EventExport(EventForm::ViewerCsv)
+        );
+        let ps =
+            "\u{FEFF}\"LevelDisplayName\";\"TimeCreated\";\"ProviderName\";\"Id\";\"Message\"\r\n";
+        assert_eq!(
+            classify("b.csv", ps.as_bytes()).kind,
+            Kind::EventExport(EventForm::PowershellCsv)
+        );
+        let tab = b"Warning\t1/16/2011 11:43\tMicrosoft-Windows-WAS\t5011\tNone\tA process\r\n";
+        assert_eq!(
+            classify("c.txt", tab).kind,
+            Kind::EventExport(EventForm::ViewerText)
+        );
+        let xml = b"<Events><Event><System><Provider Name=\"ASP.NET 4.0.30319.0\"/></System></Event></Events>";
+        assert_eq!(
+            classify("LogFiles/eventlog.xml", xml).kind,
+            Kind::EventExport(EventForm::AppServiceXml)
+        );
+        let mta = classify("EventLogs/LocaleMetaData/System_1033.MTA", &[0, 1, 2, 0xff]);
+        assert_eq!(mta.kind, Kind::Other);
+        assert!(mta.reason.unwrap().contains("locale metadata"));
+        // A W3C log stays a W3C log.
+        let w3c = b"#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time cs-method\r\n";
+        assert_eq!(classify("u_ex1.log", w3c).kind, Kind::W3c);
     }
 }

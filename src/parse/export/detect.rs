@@ -40,7 +40,7 @@ fn is_details_text(text: &str) -> bool {
 /// `<Event>` elements with a `<System>` part: App Service's when the event element has
 /// no namespace, else a wevtutil or Event Viewer XML export.
 fn xml_form(text: &str) -> Option<EventForm> {
-    let head = &text[..text.len().min(8192)];
+    let head = crate::text::truncate(text, 8192);
     let at = head.match_indices("<Event").map(|(i, _)| i).find(|&i| {
         matches!(
             head.as_bytes().get(i + 6),
