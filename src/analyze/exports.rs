@@ -70,7 +70,7 @@ pub(super) fn run(
         .collect();
     let mut evidence = Evidence::of(before);
     let mut placed: Vec<Placed> = files
-        .into_iter()
+        .into_par_iter()
         .map(|(i, f)| (i, f.map(|f| place_best(f, opts.clock.as_ref(), &evidence))))
         .collect();
     one_clock(&mut placed, opts.clock.as_ref(), &evidence);

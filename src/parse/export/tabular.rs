@@ -9,6 +9,7 @@ use super::{recover, ExportFile, Exported};
 use crate::domain::eventlog::{channel_of_path, level_of};
 use crate::domain::EventForm;
 use crate::parse::ErrorReport;
+use std::borrow::Cow;
 
 /// A column corvid reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,7 +216,7 @@ pub fn read(form: EventForm, text: &str, path: &str) -> ExportFile {
                     record: None,
                     offset: None,
                     reason,
-                    raw: fields.join(&layout.delimiter.to_string()),
+                    raw: joined(&fields, layout.delimiter),
                 }),
             },
             Err(e) => file.errors.push(e),
@@ -224,10 +225,16 @@ pub fn read(form: EventForm, text: &str, path: &str) -> ExportFile {
     file
 }
 
+/// Fields joined back with their delimiter.
+fn joined(fields: &[Cow<'_, str>], delimiter: char) -> String {
+    let parts: Vec<&str> = fields.iter().map(|f| f.as_ref()).collect();
+    parts.join(&delimiter.to_string())
+}
+
 /// A line of unquoted text that starts no record: more of the previous message.
-fn continue_message(last: Option<&mut Exported>, fields: &[String], delimiter: char) {
+fn continue_message(last: Option<&mut Exported>, fields: &[Cow<'_, str>], delimiter: char) {
     if let Some(rec) = last {
-        let text = fields.join(&delimiter.to_string());
+        let text = joined(fields, delimiter);
         let m = rec.message.get_or_insert_with(String::new);
         m.push('\n');
         m.push_str(&text);
@@ -240,7 +247,7 @@ fn continue_message(last: Option<&mut Exported>, fields: &[String], delimiter: c
 fn record(
     layout: &Layout,
     line: u64,
-    fields: &[String],
+    fields: &[Cow<'_, str>],
     channel: Option<&str>,
 ) -> Result<Exported, String> {
     let get = |c: Col| layout.at(c).and_then(|i| fields.get(i)).map(|s| s.trim());
@@ -272,11 +279,12 @@ fn record(
     ev.provider_guid = nonempty(get(Col::ProviderId));
     ev.user_sid = nonempty(get(Col::UserId));
     rec.message = match layout.at(Col::Message) {
-        Some(i) => fields.get(i).cloned(),
+        Some(i) => fields.get(i),
         // Event Viewer's CSV: the message is an extra value after the named ones.
-        None => fields.get(layout.columns.len()).cloned(),
+        None => fields.get(layout.columns.len()),
     }
-    .filter(|m| !m.is_empty());
+    .filter(|m| !m.is_empty())
+    .map(|m| m.to_string());
     recover::fill(&mut rec);
     Ok(rec)
 }
@@ -324,14 +332,16 @@ impl<'a> Records<'a> {
         self.line += 1;
     }
 
-    /// One field starting at `self.pos`; returns it and whether the record ended.
-    fn field(&mut self, start_line: u64) -> Result<(String, bool), ErrorReport> {
-        let rest = &self.text[self.pos..];
+    /// One field starting at `self.pos`; returns it (borrowed from the text unless
+    /// unquoting changed it) and whether the record ended.
+    fn field(&mut self, start_line: u64) -> Result<(Cow<'a, str>, bool), ErrorReport> {
+        let text: &'a str = self.text;
+        let rest = &text[self.pos..];
         if self.quoting && rest.starts_with('"') {
             return self.quoted(start_line);
         }
         let end = rest.find([self.delimiter, '\n']).unwrap_or(rest.len());
-        let value = rest[..end].trim_end_matches('\r').to_string();
+        let value = Cow::Borrowed(rest[..end].trim_end_matches('\r'));
         let at_end = end == rest.len() || rest[end..].starts_with('\n');
         self.pos += (end + 1).min(rest.len());
         if at_end && end < rest.len() {
@@ -342,14 +352,16 @@ impl<'a> Records<'a> {
 
     /// A quoted field (`""` is a quote); text after the closing quote up to the
     /// delimiter is kept.
-    fn quoted(&mut self, start_line: u64) -> Result<(String, bool), ErrorReport> {
-        let bytes = self.text.as_bytes();
+    fn quoted(&mut self, start_line: u64) -> Result<(Cow<'a, str>, bool), ErrorReport> {
+        let text: &'a str = self.text;
+        let bytes = text.as_bytes();
         let mut i = self.pos + 1;
-        let mut value = String::new();
+        // Built only when a `""` must become `"`.
+        let mut unquoted: Option<String> = None;
         let mut lines = 0u64;
         let mut seg = i;
-        loop {
-            let Some(off) = self.text[i..].find(['"', '\n']) else {
+        let value = loop {
+            let Some(off) = text[i..].find(['"', '\n']) else {
                 return Err(self.broken(
                     start_line,
                     "a quoted value is not closed before the end of the file",
@@ -368,19 +380,30 @@ impl<'a> Records<'a> {
                 continue;
             }
             if bytes.get(j + 1) == Some(&b'"') {
-                value.push_str(&self.text[seg..=j]);
+                unquoted.get_or_insert_with(String::new).push_str(&text[seg..=j]);
                 i = j + 2;
                 seg = i;
                 continue;
             }
-            value.push_str(&self.text[seg..j]);
             self.line += lines;
             self.pos = j + 1;
-            break;
-        }
+            break match unquoted.take() {
+                None => Cow::Borrowed(&text[seg..j]),
+                Some(mut v) => {
+                    v.push_str(&text[seg..j]);
+                    Cow::Owned(v)
+                }
+            };
+        };
         let (tail, at_end) = self.field(start_line)?;
-        value.push_str(&tail);
-        Ok((value.replace("\r\n", "\n"), at_end))
+        let mut value = value;
+        if !tail.is_empty() {
+            value.to_mut().push_str(&tail);
+        }
+        if value.contains("\r\n") {
+            value = Cow::Owned(value.replace("\r\n", "\n"));
+        }
+        Ok((value, at_end))
     }
 
     /// Gives up on the record starting at `start_line`: reading resumes on the line after.
@@ -404,8 +427,8 @@ impl<'a> Records<'a> {
     }
 }
 
-impl Iterator for Records<'_> {
-    type Item = Result<(u64, Vec<String>), ErrorReport>;
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<(u64, Vec<Cow<'a, str>>), ErrorReport>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
