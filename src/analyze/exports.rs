@@ -7,9 +7,8 @@ use super::entry::SourceInfo;
 use super::Options;
 use crate::bundle::{Bundle, Entry};
 use crate::correlate::collect::{Collected, Tee};
-use crate::correlate::offset::{self, Evidence, LocalEvent, Placement};
+use crate::correlate::offset::{self, event_key, Evidence, LocalEvent, Placement};
 use crate::dataset::Staging;
-use crate::domain::lifecycle::Lifecycle;
 use crate::domain::{EventForm, ReadStatus, SourceKind, TimeBasis};
 use crate::parse::classify::{Classified, Kind};
 use crate::parse::export::write::{self, ExportStats};
@@ -143,12 +142,15 @@ fn duplicates(placed: &[Placed], evidence: &mut Evidence) -> Vec<Vec<bool>> {
         .iter()
         .map(|(_, r)| match r {
             Ok((file, p)) => {
-                let seen =
-                    |id: i32, l: &Lifecycle, t: i64, res: u32| evidence.in_evtx(id, l, t, res);
+                let seen = |provider: &str, id: i32, t: i64, res: u32| {
+                    evidence.seen(event_key(provider, id), t, res)
+                };
                 let (flags, new) = write::duplicates(file, &p.clock, &seen);
-                for (id, l, t) in new {
-                    evidence.add(id, &l, t);
-                }
+                evidence.add_seen(
+                    new.into_iter()
+                        .map(|(p, id, t)| (event_key(&p, id), t))
+                        .collect(),
+                );
                 flags
             }
             Err(_) => Vec::new(),
@@ -166,7 +168,8 @@ fn place_best(
     let other = match file.date_order_shown() {
         (DateOrder::MonthFirst, false) => DateOrder::DayFirst,
         (DateOrder::DayFirst, false) => DateOrder::MonthFirst,
-        _ => {
+        // Decided by the dates, or year first (no other reading).
+        (DateOrder::MonthFirst | DateOrder::DayFirst, true) | (DateOrder::YearFirst, _) => {
             file.resolve_dates(None);
             let p = place(&file, given, evidence);
             return (file, p);
@@ -178,6 +181,7 @@ fn place_best(
     second.resolve_dates(Some(other));
     let q = place(&second, given, evidence);
     if q.support > p.support && second.errors.len() <= file.errors.len() {
+        second.order_by_evidence = true;
         (second, q)
     } else {
         (file, p)
@@ -319,7 +323,7 @@ fn local_inputs(file: &ExportFile) -> LocalInputs {
     let pairs = file
         .records
         .iter()
-        .filter_map(|r| Some((r.local?, r.embedded_utc?)))
+        .filter_map(|r| Some((r.embedded_local.or(r.local)?, r.embedded_utc?)))
         .collect();
     LocalInputs {
         events,
@@ -375,16 +379,18 @@ fn manifest_row(
     }
     if st.duplicates > 0 {
         notes.push(format!(
-            "{} lifecycle event(s) also in an .evtx or another export of the bundle: counted once",
+            "{} event(s) also in an .evtx or another export of the bundle: marked `duplicate` in `events`, counted once",
             st.duplicates
         ));
     }
-    if let Some((order, decided)) = file.date_order {
-        if !decided {
-            notes.push(format!(
-                "dates read as {order:?} (assumed: no date in the file tells day from month)"
-            ));
-        }
+    match file.date_order {
+        Some((order, _)) if file.order_by_evidence => notes.push(format!(
+            "dates read as {order:?}: no date tells day from month, and that reading aligns with the bundle's evidence"
+        )),
+        Some((order, false)) => notes.push(format!(
+            "dates read as {order:?} (assumed: no date in the file tells day from month)"
+        )),
+        Some((_, true)) | None => {}
     }
     if st.ambiguous + st.skipped > 0 {
         notes.push(format!(

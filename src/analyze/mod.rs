@@ -109,7 +109,10 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     let progress = Progress::new(total, opts.progress, &bundle.label);
     let staging = Staging::begin(&opts.out.join("dataset"), &bundle.id, opts.compression)?;
     // On an error, `staging` removes what it staged when dropped.
-    let results = run_tasks(opts, &bundle, &classes, &tasks, &staging, &progress);
+    let keep_keys = !exported.is_empty();
+    let results = run_tasks(
+        opts, &bundle, &classes, &tasks, &staging, &progress, keep_keys,
+    );
     let mut read = gather(results, bundle.entries.len())?;
     let collected = Collected::merge_all(std::mem::take(&mut read.parts));
     let part = tasks.len() + 1;
@@ -200,7 +203,8 @@ fn classify_entries(
 /// per table, and what correlation needs.
 type TaskResult = Result<(Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>, Collected)>;
 
-/// Reads the planned entries, one part file per task, the tasks in parallel.
+/// Reads the planned entries, one part file per task, the tasks in parallel (keeping
+/// every event's key when exports will need them).
 fn run_tasks(
     opts: &Options,
     bundle: &Bundle,
@@ -208,12 +212,13 @@ fn run_tasks(
     tasks: &[Vec<usize>],
     staging: &Staging,
     progress: &Progress,
+    keep_event_keys: bool,
 ) -> Vec<TaskResult> {
     let run_task = |n: usize, task: &Vec<usize>| -> TaskResult {
         let mut writer = staging.part_writer(n);
         let mut tee = Tee {
             inner: &mut writer,
-            collected: Collected::default(),
+            collected: Collected::keeping_event_keys(keep_event_keys),
         };
         let mut infos = Vec::with_capacity(task.len());
         for &i in task {

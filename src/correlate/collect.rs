@@ -135,11 +135,24 @@ pub struct Collected {
     pub httperr_minutes: BTreeMap<(String, i64, ReasonClass), u64>,
     /// Event log time range per channel: (first, last, records).
     pub event_logs: BTreeMap<String, (i64, i64, u64)>,
+    /// Keep [`event_keys`](Self::event_keys) (the bundle has event-log exports).
+    pub keep_event_keys: bool,
+    /// (provider and event id, time) of every event read, when kept: an export's copy
+    /// of an event is then known as one (`offset::event_key`).
+    pub event_keys: Vec<(u64, i64)>,
 }
 
 const MINUTE: i64 = 60_000_000;
 
 impl Collected {
+    /// An empty collection that keeps every event's key (for exports) when `keep`.
+    pub fn keeping_event_keys(keep: bool) -> Collected {
+        Collected {
+            keep_event_keys: keep,
+            ..Default::default()
+        }
+    }
+
     /// The collections of every task, in task order (for deterministic output), as one;
     /// its long requests sorted with alike ones summed.
     pub fn merge_all(parts: impl IntoIterator<Item = Collected>) -> Collected {
@@ -191,6 +204,7 @@ impl Collected {
         for (k, n) in other.httperr_minutes {
             *self.httperr_minutes.entry(k).or_default() += n;
         }
+        self.event_keys.extend(other.event_keys);
         for (k, (f, l, n)) in other.event_logs {
             let e = self.event_logs.entry(k).or_insert((f, l, 0));
             e.0 = e.0.min(f);
@@ -349,7 +363,20 @@ impl Collected {
     fn keep_events(&mut self, b: &Batch) {
         let time = b.ints("time");
         let channel = b.strs("channel");
-        for (t, c) in time.iter().zip(channel.iter()) {
+        let duplicate = b.bools("duplicate");
+        if self.keep_event_keys {
+            let (provider, id) = (b.strs("provider"), b.ints("event_id"));
+            for ((t, p), n) in time.iter().zip(provider.iter()).zip(id.iter()) {
+                if let (Some(t), Some(n)) = (t, n) {
+                    let key = super::offset::event_key(p.unwrap_or(""), n as i32);
+                    self.event_keys.push((key, t));
+                }
+            }
+        }
+        for (row, (t, c)) in time.iter().zip(channel.iter()).enumerate() {
+            if duplicate(row) == Some(true) {
+                continue;
+            }
             if let Some(t) = t {
                 let e = self
                     .event_logs

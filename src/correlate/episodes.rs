@@ -250,7 +250,7 @@ fn join_was_crashes(
         let in_window = |e: &Episode| {
             e.kind == IncidentKind::Crash
                 && l.time + l.slack >= e.anchor - rules.crash_before_s * SEC
-                && l.time <= e.anchor + rules.cascade_s * SEC
+                && l.time <= e.anchor + e.slack + rules.cascade_s * SEC
                 && (e.pool.is_none() || e.pool == l.pool)
         };
         let same_pid = |e: &Episode| l.event.pid.is_some_and(|p| e.pids.contains(&p));
@@ -260,7 +260,7 @@ fn join_was_crashes(
         let at = eps
             .iter()
             .rposition(|e| in_window(e) && same_pid(e))
-            .or_else(|| eps.iter().position(|e| in_window(e) && pidless(e)));
+            .or_else(|| eps.iter().rposition(|e| in_window(e) && pidless(e)));
         let found = at.map(|i| &mut eps[i]);
         match found {
             Some(e) => {

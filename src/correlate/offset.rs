@@ -46,12 +46,22 @@ pub struct Placement {
 /// What an event's match in an `.evtx` is keyed on.
 type EvtxKey = (i64, Option<i64>, Option<String>);
 
+/// What makes two records the same event, with their time: the provider (any case)
+/// and the event id.
+pub fn event_key(provider: &str, event_id: i32) -> u64 {
+    let mut bytes = provider.trim().to_ascii_lowercase().into_bytes();
+    bytes.extend_from_slice(&event_id.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_64(&bytes)
+}
+
 /// The bundle's UTC evidence: HTTP.sys lines that say a pool's worker went away, per
 /// pool, and the `.evtx` lifecycle events, by event id, pid and pool; times sorted.
 #[derive(Debug, Default)]
 pub struct Evidence {
     worker_gone: BTreeMap<String, Vec<i64>>,
     evtx: BTreeMap<EvtxKey, Vec<i64>>,
+    /// Every event read so far, by [`event_key`]: times sorted.
+    seen: std::collections::HashMap<u64, Vec<i64>>,
 }
 
 /// HTTP.sys lines from this long before to this long after an event's minute align it.
@@ -76,22 +86,38 @@ impl Evidence {
             let k = (l.event_id, l.event.pid, l.pool.clone());
             e.evtx.entry(k).or_default().push(l.time);
         }
+        for &(k, t) in &c.event_keys {
+            e.seen.entry(k).or_default().push(t);
+        }
         e.worker_gone.values_mut().for_each(|v| v.sort_unstable());
         e.evtx.values_mut().for_each(|v| v.sort_unstable());
+        e.seen.values_mut().for_each(|v| v.sort_unstable());
         e
     }
 
-    /// Adds an event read from an export (in UTC), so that the same event in a later
-    /// export counts once.
-    pub fn add(&mut self, event_id: i32, life: &Lifecycle, t: i64) {
-        let k = (
-            i64::from(event_id),
-            life.pid,
-            life.app_pool.as_deref().map(key),
-        );
-        let ts = self.evtx.entry(k).or_default();
-        let at = ts.partition_point(|&x| x < t);
-        ts.insert(at, t);
+    /// Whether the bundle's `.evtx` (or an export written before) holds this event: same
+    /// provider and id at a time within the export's resolution of `t` (what it holds
+    /// is at least as fine).
+    pub fn seen(&self, key: u64, t: i64, resolution_s: u32) -> bool {
+        let res = i64::from(resolution_s.max(1)) * MICROS_PER_SEC;
+        self.seen
+            .get(&key)
+            .is_some_and(|ts| any_in(ts, t - MICROS_PER_SEC, t + res))
+    }
+
+    /// Adds the events read from an export (UTC), so that the same events in a later
+    /// export count once.
+    pub fn add_seen(&mut self, events: Vec<(u64, i64)>) {
+        let mut touched = std::collections::BTreeSet::new();
+        for (k, t) in events {
+            self.seen.entry(k).or_default().push(t);
+            touched.insert(k);
+        }
+        for k in touched {
+            if let Some(ts) = self.seen.get_mut(&k) {
+                ts.sort_unstable();
+            }
+        }
     }
 
     /// Whether any evidence exists.
@@ -99,9 +125,9 @@ impl Evidence {
         self.worker_gone.is_empty() && self.evtx.is_empty()
     }
 
-    /// Whether an `.evtx` of the bundle (or an export written before) holds this event:
-    /// same id, pid and pool, at a time within the export's resolution of `t`.
-    pub fn in_evtx(&self, event_id: i32, life: &Lifecycle, t: i64, resolution_s: u32) -> bool {
+    /// Whether an `.evtx` of the bundle holds this lifecycle event: same id, pid and
+    /// pool, at a time within the export's resolution of `t`.
+    fn in_evtx(&self, event_id: i32, life: &Lifecycle, t: i64, resolution_s: u32) -> bool {
         let k = (
             i64::from(event_id),
             life.pid,
@@ -162,27 +188,44 @@ fn score(clock: &Clock, events: &[LocalEvent], ev: &Evidence, resolution_s: u32)
 /// same UTC time (a zone whose change falls outside the events, and the fixed offset it
 /// keeps meanwhile) the first is kept, so equal evidence is not taken for a tie.
 fn distinct_on(events: &[LocalEvent], clocks: Vec<Clock>) -> Vec<Clock> {
+    use std::hash::{Hash, Hasher};
     let mut seen = std::collections::HashSet::new();
     clocks
         .into_iter()
         .filter(|c| {
-            seen.insert(
-                events
-                    .iter()
-                    .map(|e| c.to_utc(e.local).0)
-                    .collect::<Vec<i64>>(),
-            )
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            events.iter().for_each(|e| c.to_utc(e.local).0.hash(&mut h));
+            seen.insert(h.finish())
+        })
+        .collect()
+}
+
+/// The events `clock` aligns with the evidence.
+fn aligned_events<'e>(
+    clock: &Clock,
+    events: &'e [LocalEvent],
+    evidence: &Evidence,
+    resolution_s: u32,
+) -> Vec<&'e LocalEvent> {
+    events
+        .iter()
+        .filter(|e| {
+            let (t, _) = clock.to_utc(e.local);
+            evidence.in_evtx(e.event_id, &e.life, t, resolution_s)
+                || evidence.http_aligned(&e.life, t, resolution_s)
         })
         .collect()
 }
 
 /// The clocks worth trying for local times in `[first, last]`.
 fn clocks_for(first: NaiveDateTime, last: NaiveDateTime) -> Vec<Clock> {
-    let day = 14 * 3600 * MICROS_PER_SEC;
-    candidates(
-        first.and_utc().timestamp_micros() - day,
-        last.and_utc().timestamp_micros() + day,
-    )
+    // The widest offset either way; and at most two years of DST rules (a file whose
+    // dates span centuries is damaged: its last two years decide).
+    const WIDEST: i64 = 14 * 3600 * MICROS_PER_SEC;
+    const MOST: i64 = 731 * 86_400 * MICROS_PER_SEC;
+    let last = last.and_utc().timestamp_micros();
+    let first = first.and_utc().timestamp_micros().max(last - MOST);
+    candidates(first - WIDEST, last + WIDEST)
 }
 
 /// Decides the clock of one export: `given` by the user, else from `pairs` of (local
@@ -313,8 +356,16 @@ fn infer(
     // Stable: among equal scores the first candidate (fixed offsets first) leads.
     scored.sort_by_key(|(_, s)| std::cmp::Reverse(s.total()));
     let (best, bs) = &scored[0];
-    let (next, ns) = &scored
-        .get(1)
+    // The runner-up is the best clock that places the aligned events elsewhere (one
+    // that differs only on events no evidence speaks for is no rival).
+    let aligned = aligned_events(best, events, evidence, resolution_s);
+    let (next, ns) = &scored[1..]
+        .iter()
+        .find(|(c, _)| {
+            aligned
+                .iter()
+                .any(|e| c.to_utc(e.local).0 != best.to_utc(e.local).0)
+        })
         .cloned()
         .unwrap_or((Clock::Fixed { offset_s: 0 }, Score::default()));
     let describe = |c: &Clock| {

@@ -71,22 +71,6 @@ named_enum! {
     }
 }
 
-impl EventForm {
-    /// Whether the form writes local times (the offset must be decided).
-    pub const fn local_time(self) -> bool {
-        match self {
-            EventForm::ViewerCsv
-            | EventForm::ViewerText
-            | EventForm::PowershellCsv
-            | EventForm::DetailsText => true,
-            EventForm::Evtx
-            | EventForm::WevtutilText
-            | EventForm::EventXml
-            | EventForm::AppServiceXml => false,
-        }
-    }
-}
-
 named_enum! {
     /// How an event's UTC time was found.
     pub enum TimeBasis {

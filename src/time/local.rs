@@ -38,6 +38,16 @@ impl Written {
     }
 }
 
+/// An XML `SystemTime` of an export (`2021-04-01T09:25:03.0246158Z`, or with an offset):
+/// UTC microseconds; a time without zone is taken as UTC, as Windows writes it.
+pub fn system_time_us(s: &str) -> Option<i64> {
+    let w = parse(s, DateOrder::YearFirst)?;
+    match w.utc_offset_s {
+        Some(_) => w.utc_us(),
+        None => Some(w.local.and_utc().timestamp_micros()),
+    }
+}
+
 /// What a string looked like, for [`detect_order`]'s hints.
 #[derive(Debug, Clone, Copy)]
 struct Shape {

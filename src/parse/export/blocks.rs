@@ -11,7 +11,7 @@ use crate::parse::ErrorReport;
 
 /// A label corvid reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Label {
+pub(super) enum Label {
     LogName,
     Source,
     Date,
@@ -51,7 +51,7 @@ const LABELS: &[(Label, &[&str])] = &[
 ];
 
 /// The label of a `Label: value` line and its value.
-fn labelled(line: &str) -> Option<(Label, &str)> {
+pub(super) fn labelled(line: &str) -> Option<(Label, &str)> {
     let (name, value) = line.trim_start().split_once(':')?;
     let name = name.trim();
     LABELS
@@ -64,7 +64,13 @@ fn labelled(line: &str) -> Option<(Label, &str)> {
 fn starts_event(form: EventForm, line: &str) -> bool {
     match form {
         EventForm::WevtutilText => line.starts_with("Event[") && line.trim_end().ends_with("]:"),
-        _ => {
+        EventForm::DetailsText
+        | EventForm::Evtx
+        | EventForm::ViewerCsv
+        | EventForm::ViewerText
+        | EventForm::PowershellCsv
+        | EventForm::EventXml
+        | EventForm::AppServiceXml => {
             !line.starts_with([' ', '\t'])
                 && labelled(line).is_some_and(|(l, _)| l == Label::LogName)
         }
@@ -153,13 +159,13 @@ fn block(form: EventForm, lines: &[&str], first_line: u64) -> Result<Exported, S
         }
     }
     let id_text = event_id.unwrap_or_default();
-    let Ok(id) = id_text.trim().parse::<u32>() else {
+    let Ok(id) = id_text.trim().parse::<u16>() else {
         return Err(format!(
-            "event block without a numeric Event ID ('{}')",
+            "event block without an Event ID from 0 to 65535 ('{}')",
             crate::text::truncate(&id_text, 40)
         ));
     };
-    rec.ev.event_id = Some(i64::from(id & 0xFFFF));
+    rec.ev.event_id = Some(i64::from(id));
     if rec.data_from != DataFrom::Record {
         recover::fill(&mut rec);
     }
@@ -173,17 +179,19 @@ fn description(first: &str, rest: &[&str]) -> (String, usize) {
         .iter()
         .position(|l| labelled(l).is_some_and(|(l, _)| l == Label::EventXml))
         .unwrap_or(rest.len());
-    let mut lines: Vec<&str> = Some(first)
+    let lines: Vec<&str> = Some(first)
         .into_iter()
         .chain(rest[..end].iter().copied())
         .collect();
-    while lines.last().is_some_and(|l| is_blank(l)) {
-        lines.pop();
-    }
-    while lines.first().is_some_and(|l| is_blank(l)) {
-        lines.remove(0);
-    }
-    (lines.join("\n"), end)
+    let from = lines
+        .iter()
+        .position(|l| !is_blank(l))
+        .unwrap_or(lines.len());
+    let to = lines
+        .iter()
+        .rposition(|l| !is_blank(l))
+        .map_or(from, |i| i + 1);
+    (lines[from..to.max(from)].join("\n"), end)
 }
 
 /// The event's XML after `Event Xml:`: its UTC time and its data, when it is whole
@@ -202,7 +210,7 @@ fn embedded_xml(rec: &mut Exported, lines: &[&str]) {
     rec.embedded_utc = ev
         .system_time
         .as_deref()
-        .and_then(crate::time::parse_rfc3339);
+        .and_then(crate::time::local::system_time_us);
     if !ev.data.is_empty() || !ev.user_data.is_empty() {
         rec.ev.data = ev.data.clone();
         rec.ev.user_data = ev.user_data.clone();

@@ -21,20 +21,20 @@ pub fn form(text: &str) -> Option<EventForm> {
     tabular::layout(trimmed).map(|l| l.form)
 }
 
-/// `Log Name:` first, then `Source:` and `Event ID:` among the next lines.
+/// `Log Name:` first, then `Source:` and `Event ID:` among the next lines (the labels
+/// `blocks` reads, in every language it knows).
 fn is_details_text(text: &str) -> bool {
+    use super::blocks::{labelled, Label};
     let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
     let first = lines.next().unwrap_or_default();
-    let log_name = ["Log Name:", "Protokollname:"];
-    if !log_name.iter().any(|p| first.starts_with(p)) {
+    if labelled(first).map(|(l, _)| l) != Some(Label::LogName) || first.starts_with([' ', '\t']) {
         return false;
     }
-    let head: Vec<&str> = lines.take(12).collect();
-    let has = |labels: &[&str]| {
-        head.iter()
-            .any(|l| labels.iter().any(|p| l.trim_start().starts_with(p)))
-    };
-    has(&["Source:", "Quelle:"]) && has(&["Event ID:", "Ereignis-ID:"])
+    let head: Vec<Label> = lines
+        .take(12)
+        .filter_map(|l| labelled(l).map(|(l, _)| l))
+        .collect();
+    head.contains(&Label::Source) && head.contains(&Label::EventId)
 }
 
 /// `<Event>` elements with a `<System>` part: App Service's when the event element has

@@ -3,8 +3,9 @@
 //! fields the form gives, the message as written, and the EventData (as written in the
 //! XML forms, else recovered from the message with the event's template,
 //! `domain::messages`), so that `parse::lifecycle` reads every form alike. Times stay as
-//! written here: which clock a local time is on is decided for the whole file
-//! afterwards (`analyze::clock`), with evidence from the bundle's other sources.
+//! written here: which clock a local time is on is decided afterwards
+//! (`analyze::exports`, `correlate::offset`), with evidence from the bundle's other
+//! sources.
 
 pub mod blocks;
 pub mod detect;
@@ -38,6 +39,9 @@ pub struct Exported {
     /// A UTC time found next to a local one in the same record (an embedded Event XML,
     /// ASP.NET's "Event time (UTC)"): it tells the file's offset.
     pub embedded_utc: Option<i64>,
+    /// The local time of the same instant as `embedded_utc` when the record has its own
+    /// (ASP.NET's "Event time"), else `local` is.
+    pub embedded_local: Option<NaiveDateTime>,
     /// How the data was found.
     pub data_from: DataFrom,
 }
@@ -69,6 +73,9 @@ pub struct ExportFile {
     /// How the local dates were read: the day/month order and whether the file showed
     /// it (else it was assumed).
     pub date_order: Option<(DateOrder, bool)>,
+    /// The dates could be read either way and the order was chosen by how well each
+    /// reading aligns with the bundle's evidence.
+    pub order_by_evidence: bool,
     /// Coarsest resolution of the written times, seconds (60 when a date has no
     /// seconds).
     pub resolution_s: u32,
@@ -82,6 +89,7 @@ impl ExportFile {
             records: Vec::new(),
             errors: Vec::new(),
             date_order: None,
+            order_by_evidence: false,
             resolution_s: 1,
         }
     }
@@ -109,7 +117,7 @@ impl ExportFile {
         for mut r in std::mem::take(&mut self.records) {
             if r.utc.is_none() && r.written.is_none() {
                 // App Service's old files: a time of day only; ASP.NET's UTC time.
-                r.utc = recover::aspnet_utc(&r.ev, order);
+                r.utc = recover::aspnet_times(&r.ev, order).map(|(_, utc)| utc);
             }
             if r.utc.is_none() {
                 let Some(w) = r.written.as_deref().and_then(|s| local::parse(s, order)) else {
@@ -127,14 +135,25 @@ impl ExportFile {
                 };
                 used_order = true;
                 self.resolution_s = self.resolution_s.max(w.resolution_s);
-                match w.utc_us() {
-                    Some(utc) => r.utc = Some(utc),
-                    None if w.utc_offset_s.is_some() => continue,
-                    None => r.local = Some(w.local),
+                match (w.utc_us(), w.utc_offset_s) {
+                    (Some(utc), _) => r.utc = Some(utc),
+                    (None, Some(_)) => {
+                        self.errors.push(ErrorReport {
+                            line: Some(r.line),
+                            record: r.ev.record_id.map(|v| v as u64),
+                            offset: None,
+                            reason: "event time with an offset outside the range of dates".into(),
+                            raw: r.written.clone().unwrap_or_default(),
+                        });
+                        continue;
+                    }
+                    (None, None) => r.local = Some(w.local),
                 }
             }
             if r.embedded_utc.is_none() {
-                r.embedded_utc = recover::aspnet_utc(&r.ev, order);
+                if let Some((local, utc)) = recover::aspnet_times(&r.ev, order) {
+                    (r.embedded_local, r.embedded_utc) = (local, Some(utc));
+                }
             }
             kept.push(r);
         }
@@ -152,6 +171,17 @@ pub fn read(form: EventForm, text: &str, path: &str) -> ExportFile {
         }
         EventForm::DetailsText | EventForm::WevtutilText => blocks::read(form, text),
         EventForm::EventXml | EventForm::AppServiceXml => xml::read(form, text),
-        EventForm::Evtx => ExportFile::new(form),
+        // Not an export: the `.evtx` reader reads it (classification never says so).
+        EventForm::Evtx => {
+            let mut file = ExportFile::new(form);
+            file.errors.push(ErrorReport {
+                line: None,
+                record: None,
+                offset: None,
+                reason: "an .evtx is not read as an export".into(),
+                raw: String::new(),
+            });
+            file
+        }
     }
 }

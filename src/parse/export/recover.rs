@@ -8,6 +8,7 @@ use crate::domain::lifecycle::{Reporter, ASPNET_WEB_EVENT};
 use crate::domain::messages;
 use crate::parse::eventdata::Event;
 use crate::time::local::{self, DateOrder};
+use chrono::NaiveDateTime;
 
 /// Fills `rec.ev.data` from `rec.message` when the record carries no data, and says
 /// where its data came from.
@@ -36,18 +37,20 @@ pub fn fill(rec: &mut Exported) {
     }
 }
 
-/// ASP.NET 1309's "Event time (UTC)" (data item 3), read with the file's date order: a
-/// UTC time next to the local one.
-pub fn aspnet_utc(ev: &Event, order: DateOrder) -> Option<i64> {
+/// ASP.NET 1309's "Event time" and "Event time (UTC)" (data items 2 and 3), read with
+/// the file's date order (else their own): the same instant in local time and in UTC.
+pub fn aspnet_times(ev: &Event, order: DateOrder) -> Option<(Option<NaiveDateTime>, i64)> {
     let aspnet = ev.provider.as_deref().and_then(Reporter::of_provider) == Some(Reporter::AspNet);
     if !aspnet || ev.event_id16() != Some(i32::from(ASPNET_WEB_EVENT)) || ev.is_named() {
         return None;
     }
     // ASP.NET writes both times in its own culture, which may not be the export's.
     let (at_local, at_utc) = (ev.get("", 2).unwrap_or_default(), ev.get("", 3)?);
-    let w = local::parse(at_utc, order).or_else(|| {
-        let (own, _) = local::detect_order([at_local, at_utc]);
-        local::parse(at_utc, own)
-    })?;
-    Some(w.local.and_utc().timestamp_micros())
+    let own = || local::detect_order([at_local, at_utc]).0;
+    let utc = local::parse(at_utc, order).or_else(|| local::parse(at_utc, own()))?;
+    let local = local::parse(at_local, order).or_else(|| local::parse(at_local, own()));
+    Some((
+        local.map(|w| w.local),
+        utc.local.and_utc().timestamp_micros(),
+    ))
 }

@@ -30,17 +30,19 @@ pub enum Col {
     UserId,
 }
 
-/// Header names of each column: Event Viewer (English, German, French) and PowerShell.
+/// Header names of each column: Event Viewer (English, German, French) and PowerShell
+/// (`Get-WinEvent`, and `Get-EventLog`'s `TimeGenerated`, `EntryType`, `Index`).
 const NAMES: &[(Col, &[&str])] = &[
     (
         Col::Level,
-        &["Level", "LevelDisplayName", "Ebene", "Niveau"],
+        &["Level", "LevelDisplayName", "EntryType", "Ebene", "Niveau"],
     ),
     (
         Col::Time,
         &[
             "Date and Time",
             "TimeCreated",
+            "TimeGenerated",
             "Datum und Uhrzeit",
             "Date et heure",
         ],
@@ -68,7 +70,7 @@ const NAMES: &[(Col, &[&str])] = &[
     (Col::Message, &["Message", "Description"]),
     (Col::Computer, &["MachineName", "Computer"]),
     (Col::LogName, &["LogName", "Log Name"]),
-    (Col::RecordId, &["RecordId"]),
+    (Col::RecordId, &["RecordId", "Index"]),
     (Col::ProcessId, &["ProcessId"]),
     (Col::ThreadId, &["ThreadId"]),
     (Col::Qualifiers, &["Qualifiers"]),
@@ -180,9 +182,20 @@ fn split_plain(line: &str, delimiter: char) -> Vec<&str> {
         .collect()
 }
 
+/// Windows PowerShell 5.1's `Export-Csv` writes this line first unless given
+/// `-NoTypeInformation` (`#TYPE System.Diagnostics.Eventing.Reader.EventLogRecord`).
+const TYPE_LINE: &str = "#TYPE ";
+
+/// The header line of a file: its first non-empty line that is not PowerShell's `#TYPE`.
+fn first_line(text: &str) -> Option<&str> {
+    text.lines()
+        .map(|l| l.trim_start_matches('\u{FEFF}'))
+        .find(|l| !l.trim().is_empty() && !l.starts_with(TYPE_LINE))
+}
+
 /// The layout of a file from its first non-empty line.
 pub fn layout(text: &str) -> Option<Layout> {
-    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    let first = first_line(text)?;
     header_layout(first).or_else(|| headerless_layout(first.trim_start_matches('\u{FEFF}')))
 }
 
@@ -203,13 +216,20 @@ pub fn read(form: EventForm, text: &str, path: &str) -> ExportFile {
     let channel = channel_of_path(path);
     let quoting = layout.delimiter != '\t' || text.contains("\t\"");
     let records = Records::new(text, layout.delimiter, quoting, layout.header);
+    let mut grown = false;
     for r in records {
         match r {
             Ok((line, fields)) => match record(&layout, line, &fields, channel) {
-                Ok(rec) => file.records.push(rec),
+                Ok(rec) => {
+                    if std::mem::take(&mut grown) {
+                        refill(file.records.last_mut());
+                    }
+                    file.records.push(rec);
+                }
                 // Unquoted text: a line that starts no record continues a message.
                 Err(_) if !quoting && !file.records.is_empty() => {
                     continue_message(file.records.last_mut(), &fields, layout.delimiter);
+                    grown = true;
                 }
                 Err(reason) => file.errors.push(ErrorReport {
                     line: Some(line),
@@ -222,6 +242,9 @@ pub fn read(form: EventForm, text: &str, path: &str) -> ExportFile {
             Err(e) => file.errors.push(e),
         }
     }
+    if grown {
+        refill(file.records.last_mut());
+    }
     file
 }
 
@@ -231,7 +254,8 @@ fn joined(fields: &[Cow<'_, str>], delimiter: char) -> String {
     parts.join(&delimiter.to_string())
 }
 
-/// A line of unquoted text that starts no record: more of the previous message.
+/// A line of unquoted text that starts no record: more of the previous message (its
+/// fields are read again once the message is whole: [`refill`]).
 fn continue_message(last: Option<&mut Exported>, fields: &[Cow<'_, str>], delimiter: char) {
     if let Some(rec) = last {
         let text = joined(fields, delimiter);
@@ -239,6 +263,12 @@ fn continue_message(last: Option<&mut Exported>, fields: &[Cow<'_, str>], delimi
         m.push('\n');
         m.push_str(&text);
         rec.ev.data.clear();
+    }
+}
+
+/// Reads the fields of a record whose message grew over several lines.
+fn refill(rec: Option<&mut Exported>) {
+    if let Some(rec) = rec {
         recover::fill(rec);
     }
 }
@@ -252,9 +282,9 @@ fn record(
 ) -> Result<Exported, String> {
     let get = |c: Col| layout.at(c).and_then(|i| fields.get(i)).map(|s| s.trim());
     let id_text = get(Col::EventId).unwrap_or("");
-    let Ok(event_id) = id_text.parse::<u32>() else {
+    let Ok(event_id) = id_text.parse::<u16>() else {
         return Err(format!(
-            "event id '{}' is not a number ({} values where the header has {})",
+            "event id '{}' is not a number from 0 to 65535 ({} values where the header has {})",
             crate::text::truncate(id_text, 40),
             fields.len(),
             layout.columns.len()
@@ -267,7 +297,7 @@ fn record(
     };
     let nonempty = |v: Option<&str>| v.filter(|s| !s.is_empty()).map(str::to_string);
     let ev = &mut rec.ev;
-    ev.event_id = Some(i64::from(event_id & 0xFFFF));
+    ev.event_id = Some(i64::from(event_id));
     ev.provider = nonempty(get(Col::Provider));
     ev.level = get(Col::Level).and_then(level_of).map(i64::from);
     ev.computer = nonempty(get(Col::Computer));
@@ -314,8 +344,8 @@ impl<'a> Records<'a> {
             quoting,
             record_start: 0,
         };
-        // Leading blank lines, then the header line.
-        while r.text[r.pos..].starts_with(['\r', '\n']) {
+        // Leading blank lines and PowerShell's `#TYPE` line, then the header line.
+        while r.text[r.pos..].starts_with(['\r', '\n']) || r.text[r.pos..].starts_with(TYPE_LINE) {
             r.skip_line();
         }
         if header {
@@ -380,7 +410,9 @@ impl<'a> Records<'a> {
                 continue;
             }
             if bytes.get(j + 1) == Some(&b'"') {
-                unquoted.get_or_insert_with(String::new).push_str(&text[seg..=j]);
+                unquoted
+                    .get_or_insert_with(String::new)
+                    .push_str(&text[seg..=j]);
                 i = j + 2;
                 seg = i;
                 continue;

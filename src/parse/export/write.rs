@@ -7,7 +7,6 @@
 //! writes newest first) so that events of one minute keep their order.
 
 use super::{ExportFile, Exported};
-use crate::domain::lifecycle::Lifecycle;
 use crate::domain::TimeBasis;
 use crate::parse::rows::{push_event, push_lifecycle, Placed};
 use crate::parse::{lifecycle, Emit};
@@ -24,7 +23,7 @@ pub struct ExportStats {
     pub records: u64,
     /// Lifecycle events written.
     pub lifecycle: u64,
-    /// Events the bundle's `.evtx` also holds.
+    /// Events the bundle's `.evtx` (or an export written before) also holds.
     pub duplicates: u64,
     /// Local times in the hour DST repeats (the earlier instant taken).
     pub ambiguous: u64,
@@ -38,18 +37,18 @@ pub struct ExportStats {
     pub computer: Option<String>,
 }
 
-/// Whether the bundle's `.evtx` (or an export written before) holds an event: (event
-/// id, what it says, UTC time, resolution of the export's times in seconds).
-pub type Seen<'a> = &'a dyn Fn(i32, &Lifecycle, i64, u32) -> bool;
+/// Whether the bundle's `.evtx` (or an export written before) holds an event: (its
+/// provider and id as `correlate::offset::event_key` makes them, UTC time, resolution
+/// of the export's times in seconds).
+pub type Seen<'a> = &'a dyn Fn(&str, i32, i64, u32) -> bool;
 
-/// Which records of `file` (on `clock`) are lifecycle events `seen` already holds, and
-/// the lifecycle events that are not: (event id, what it says, UTC time), for the
-/// files read after it.
+/// Which records of `file` (on `clock`) are events `seen` already holds, and the
+/// (provider, id, UTC time) of those that are not, for the files read after it.
 pub fn duplicates(
     file: &ExportFile,
     clock: &Clock,
     seen: Seen<'_>,
-) -> (Vec<bool>, Vec<(i32, Lifecycle, i64)>) {
+) -> (Vec<bool>, Vec<(String, i32, i64)>) {
     let mut ignored = ExportStats::default();
     let mut new = Vec::new();
     let flags = file
@@ -57,13 +56,13 @@ pub fn duplicates(
         .iter()
         .map(|r| {
             let (time, _) = utc_of(r, clock, &mut ignored);
-            let (Some(t), Some(id), Some(l)) = (time, r.ev.event_id16(), lifecycle::extract(&r.ev))
-            else {
+            let (Some(t), Some(id)) = (time, r.ev.event_id16()) else {
                 return false;
             };
-            let dup = seen(id, &l, t, file.resolution_s);
+            let provider = r.ev.provider.as_deref().unwrap_or("");
+            let dup = seen(provider, id, t, file.resolution_s);
             if !dup {
-                new.push((id, l, t));
+                new.push((provider.to_string(), id, t));
             }
             dup
         })
@@ -134,6 +133,9 @@ pub fn write(
         }
         let lifecycle = lifecycle::extract(&r.ev);
         let duplicate = duplicate.get(i).copied().unwrap_or(false);
+        if duplicate {
+            st.duplicates += 1;
+        }
         let at = Placed {
             record_id: r.ev.record_id,
             line: Some(r.line),
@@ -159,7 +161,7 @@ pub fn write(
         push_event(&mut events, &r.ev, data.as_deref(), &at, emit);
         st.records += 1;
         match lifecycle {
-            Some(_) if duplicate => st.duplicates += 1,
+            Some(_) if duplicate => {}
             Some(l) => {
                 st.lifecycle += 1;
                 push_lifecycle(&mut life, &r.ev, &l, &at, emit);

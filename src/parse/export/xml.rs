@@ -19,15 +19,28 @@ pub fn read(form: EventForm, text: &str) -> ExportFile {
     while let Some(start) = next_event(text, at) {
         line += text[counted..start].matches('\n').count() as u64;
         counted = start;
-        let Some(close) = text[start..].find("</Event>") else {
+        // A cut-off event runs into the next one: it ends where the next begins.
+        let next = next_event(text, start + 1);
+        let close = text[start..]
+            .find("</Event>")
+            .filter(|&c| next.is_none_or(|n| start + c < n));
+        let Some(close) = close else {
             file.errors.push(ErrorReport {
                 line: Some(line),
                 record: None,
                 offset: Some(start as u64),
-                reason: "event XML cut off: no </Event> before the end of the file".into(),
+                reason:
+                    "event XML cut off: no </Event> before the next event or the end of the file"
+                        .into(),
                 raw: crate::text::truncate(&text[start..], 4096).to_string(),
             });
-            break;
+            match next {
+                Some(n) => {
+                    at = n;
+                    continue;
+                }
+                None => break,
+            }
         };
         let end = start + close + "</Event>".len();
         match parse_event_xml(&text.as_bytes()[start..end]) {
@@ -61,7 +74,7 @@ fn record(ev: crate::parse::eventdata::Event, xml: &str, line: u64) -> Exported 
     let utc = ev
         .system_time
         .as_deref()
-        .and_then(crate::time::parse_rfc3339);
+        .and_then(crate::time::local::system_time_us);
     let data_from = if ev.data.is_empty() && ev.user_data.is_empty() {
         DataFrom::NoTemplate
     } else {
