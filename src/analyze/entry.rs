@@ -7,7 +7,7 @@ use crate::domain::{EventForm, ReadStatus, SourceKind, TimeBasis};
 use crate::parse::classify::{Classified, Kind};
 use crate::parse::utf16::Utf16Reader;
 use crate::parse::w3c::W3cStats;
-use crate::parse::{access, appconfig, evtx, httperr, Emit};
+use crate::parse::{access, appconfig, evtx, httperr, Carry, Emit};
 use crate::progress::{Counting, Progress};
 use crate::tables::BatchSink;
 use crate::{Error, Result};
@@ -137,9 +137,10 @@ pub(super) fn read_entry(
     class: &Classified,
     opts: &Options,
     sink: &mut dyn BatchSink,
+    carry: &mut Carry,
     progress: &Progress,
 ) -> Result<SourceInfo> {
-    let mut emit = Emit::new(&bundle.id, &entry.path, sink, opts.batch_rows);
+    let mut emit = Emit::carrying(&bundle.id, &entry.path, sink, opts.batch_rows, carry);
     let info = match class.kind {
         Kind::Httperr | Kind::W3c => read_w3c(entry, class, opts, &mut emit, progress),
         Kind::Evtx => read_evtx(entry, opts, &mut emit, progress),

@@ -282,6 +282,7 @@ fn write_one(
         return Err(e);
     }
     let info = manifest_row(entry, file, placement, &st, emit.rows_written);
+    drop(emit);
     let collected = tee.collected;
     let rows = writer.finish()?;
     Ok(Written {

@@ -19,6 +19,7 @@ use crate::correlate::timeline::PoolDay;
 use crate::dataset::Staging;
 use crate::domain::{ReadStatus, SourceKind};
 use crate::parse::classify::{self, Classified};
+use crate::parse::Carry;
 use crate::progress::{self, Progress};
 use crate::tables::sources::{SourcesRow, SourcesTable};
 use crate::tables::{BatchSink, TableId};
@@ -26,6 +27,7 @@ use crate::{Error, Result};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Instant;
 
 pub use entry::SourceInfo;
@@ -94,7 +96,7 @@ pub fn run(opts: &Options) -> Result<Vec<BundleReport>> {
     Ok(reports)
 }
 
-fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
+fn run_bundle(opts: &Options, mut bundle: Bundle) -> Result<BundleReport> {
     let mut laps = Laps::start();
     let classes = classify_entries(&bundle, &opts.limits);
     let tasks = plan::tasks(&bundle.entries, &classes);
@@ -110,10 +112,11 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
     let staging = Staging::begin(&opts.out.join("dataset"), &bundle.id, opts.compression)?;
     // On an error, `staging` removes what it staged when dropped.
     let keep_keys = !exported.is_empty();
+    let infos = Mutex::new(manifest_slots(&bundle));
     let results = run_tasks(
-        opts, &bundle, &classes, &tasks, &staging, &progress, keep_keys,
+        opts, &bundle, &classes, &tasks, &staging, &progress, keep_keys, &infos,
     );
-    let mut read = gather(results, bundle.entries.len())?;
+    let mut read = gather(results, infos)?;
     let collected = Collected::merge_all(std::mem::take(&mut read.parts));
     let part = tasks.len() + 1;
     let (infos, rows, from_exports) = exports::run(
@@ -131,7 +134,10 @@ fn run_bundle(opts: &Options, bundle: Bundle) -> Result<BundleReport> {
         return Err(Error::Interrupted);
     }
     let collected = Collected::merge_all([collected, from_exports]);
-    let sources = manifest(&bundle, &classes, read.infos);
+    let mut sources = manifest(&bundle, &classes, read.infos);
+    drop(classes);
+    bundle.release_entries();
+    sort_manifest(&mut sources);
     let mut rows = read.rows;
     let host = summary::host_of(&sources);
     let mut writer = staging.part_writer(tasks.len());
@@ -199,12 +205,22 @@ fn classify_entries(
         .collect()
 }
 
-/// What one task read: a manifest row per entry (with the entry's index), rows written
-/// per table, and what correlation needs.
-type TaskResult = Result<(Vec<(usize, SourceInfo)>, BTreeMap<TableId, u64>, Collected)>;
+/// What one task read: rows written per table, and what correlation needs.
+type TaskResult = Result<(BTreeMap<TableId, u64>, Collected)>;
+
+/// A slot for each entry's manifest row, with room for the whole manifest: it is made
+/// in this allocation (see `manifest`).
+fn manifest_slots(bundle: &Bundle) -> Vec<Option<SourceInfo>> {
+    let rows = bundle.entries.len() + bundle.unreadable.len() + bundle.archives.len();
+    let mut infos = Vec::with_capacity(rows);
+    infos.resize_with(bundle.entries.len(), || None);
+    infos
+}
 
 /// Reads the planned entries, one part file per task, the tasks in parallel (keeping
-/// every event's key when exports will need them).
+/// every event's key when exports will need them); each entry's manifest row goes to
+/// its slot in `infos`.
+#[allow(clippy::too_many_arguments)]
 fn run_tasks(
     opts: &Options,
     bundle: &Bundle,
@@ -213,6 +229,7 @@ fn run_tasks(
     staging: &Staging,
     progress: &Progress,
     keep_event_keys: bool,
+    infos: &Mutex<Vec<Option<SourceInfo>>>,
 ) -> Vec<TaskResult> {
     let run_task = |n: usize, task: &Vec<usize>| -> TaskResult {
         let mut writer = staging.part_writer(n);
@@ -220,7 +237,7 @@ fn run_tasks(
             inner: &mut writer,
             collected: Collected::keeping_event_keys(keep_event_keys),
         };
-        let mut infos = Vec::with_capacity(task.len());
+        let mut carry = Carry::default();
         for &i in task {
             if progress::interrupted() {
                 return Err(Error::Interrupted);
@@ -229,12 +246,14 @@ fn run_tasks(
                 .as_ref()
                 .expect("planned entries were classified");
             let entry = &bundle.entries[i];
-            let info = entry::read_entry(bundle, entry, class, opts, &mut tee, progress)?;
-            infos.push((i, info));
+            let info =
+                entry::read_entry(bundle, entry, class, opts, &mut tee, &mut carry, progress)?;
+            infos.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(info);
         }
+        carry.drain(&mut tee)?;
         let collected = tee.collected;
         let rows = writer.finish()?;
-        Ok((infos, rows, collected))
+        Ok((rows, collected))
     };
     schedule::largest_first(tasks, run_task)
 }
@@ -249,20 +268,17 @@ struct Gathered {
     parts: Vec<Collected>,
 }
 
-/// Gathers what the tasks of a bundle of `entries` entries read; the first error, if a
-/// task failed.
-fn gather(results: Vec<TaskResult>, entries: usize) -> Result<Gathered> {
+/// Gathers what the tasks read (manifest rows in `infos`); the first error, if a task
+/// failed.
+fn gather(results: Vec<TaskResult>, infos: Mutex<Vec<Option<SourceInfo>>>) -> Result<Gathered> {
     let mut g = Gathered {
-        infos: (0..entries).map(|_| None).collect(),
+        infos: infos.into_inner().unwrap_or_else(|p| p.into_inner()),
         rows: BTreeMap::new(),
         parts: Vec::with_capacity(results.len()),
     };
     for r in results {
-        let (infos, task_rows, task_collected) = r?;
+        let (task_rows, task_collected) = r?;
         g.parts.push(task_collected);
-        for (i, info) in infos {
-            g.infos[i] = Some(info);
-        }
         for (t, n) in task_rows {
             *g.rows.entry(t).or_default() += n;
         }
@@ -270,28 +286,33 @@ fn gather(results: Vec<TaskResult>, entries: usize) -> Result<Gathered> {
     Ok(g)
 }
 
-/// The manifest, sorted by path: every entry (read, skipped or failed), every entry
-/// that cannot be read, and every archive opened.
+/// The manifest: every entry (read, skipped or failed), every entry that cannot be
+/// read, and every archive opened; sort it with [`sort_manifest`]. Made in `read`'s
+/// allocation: a bundle of 200,000 small files would otherwise hold every row twice.
 fn manifest(
     bundle: &Bundle,
     classes: &[std::result::Result<Classified, String>],
-    mut read: Vec<Option<SourceInfo>>,
+    read: Vec<Option<SourceInfo>>,
 ) -> Vec<SourceInfo> {
-    let mut sources: Vec<SourceInfo> = Vec::new();
-    for (i, e) in bundle.entries.iter().enumerate() {
-        sources.push(match (read[i].take(), &classes[i]) {
-            (Some(info), _) => info,
-            (None, Ok(c)) => SourceInfo::skipped(
-                &e.path,
-                c.kind.source_kind(),
-                e.size,
-                c.reason.clone().unwrap_or_default(),
-            ),
-            (None, Err(reason)) => {
-                SourceInfo::failed(&e.path, SourceKind::Other, e.size, reason.clone())
+    let mut sources: Vec<SourceInfo> = read
+        .into_iter()
+        .enumerate()
+        .map(|(i, info)| {
+            let e = &bundle.entries[i];
+            match (info, &classes[i]) {
+                (Some(info), _) => info,
+                (None, Ok(c)) => SourceInfo::skipped(
+                    &e.path,
+                    c.kind.source_kind(),
+                    e.size,
+                    c.reason.clone().unwrap_or_default(),
+                ),
+                (None, Err(reason)) => {
+                    SourceInfo::failed(&e.path, SourceKind::Other, e.size, reason.clone())
+                }
             }
-        });
-    }
+        })
+        .collect();
     for u in &bundle.unreadable {
         let kind = if u.archive {
             SourceKind::Archive
@@ -316,8 +337,15 @@ fn manifest(
         };
         sources.push(info);
     }
-    sources.sort_by(|a, b| a.path.cmp(&b.path));
     sources
+}
+
+/// Sorts the manifest by path (stable). Call it once the bundle's entries are released:
+/// the sort's buffer is then the only other large allocation.
+fn sort_manifest(sources: &mut [SourceInfo]) {
+    if !sources.is_sorted_by(|a, b| a.path <= b.path) {
+        sources.sort_by(|a, b| a.path.cmp(&b.path));
+    }
 }
 
 /// The `sources` table of the bundle.
@@ -340,14 +368,14 @@ fn correlate_bundle(
     let refs: Vec<SourceRef> = sources
         .iter()
         .map(|s| SourceRef {
-            path: s.path.clone(),
+            path: &s.path,
             kind: s.kind,
             status: s.status,
-            reason: s.reason.clone(),
+            reason: &s.reason,
             first: s.first_time,
             last: s.last_time,
             rows: s.records.unwrap_or(s.rows),
-            clock: s.time_basis.zip(s.clock.clone()),
+            clock: s.time_basis.zip(s.clock.as_deref()),
         })
         .collect();
     let meta = crate::correlate::BundleMeta {

@@ -28,13 +28,14 @@ pub(super) struct ZipMember {
 enum MemberAt {
     /// Listed by the central directory.
     Indexed {
-        archive: ZipArchive<SharedFile>,
+        /// Shared by every member of the archive (an entry stays small).
+        archive: Arc<ZipArchive<SharedFile>>,
         index: usize,
     },
     /// Found by walking the local headers of a damaged archive (see `salvage`).
     Local {
         file: SharedFile,
-        entry: salvage::LocalEntry,
+        entry: Box<salvage::LocalEntry>,
     },
 }
 
@@ -51,7 +52,7 @@ impl ZipMember {
         };
         match &self.at {
             MemberAt::Indexed { archive, index } => {
-                let mut archive = archive.clone();
+                let mut archive = ZipArchive::clone(archive);
                 let mut member = archive.by_index(*index).map_err(zip_err)?;
                 let mut r = LimitedReader::new(&mut member, limits.max_entry_bytes);
                 Ok(f(&mut r))
@@ -178,6 +179,7 @@ impl Walk<'_> {
             );
         }
         let overlaps = overlaps(&archive);
+        let archive = Arc::new(archive);
         for (index, overlap) in overlaps.into_iter().enumerate() {
             if let Some(first) = overlap {
                 self.skip_overlapping(&archive, index, first, prefix);
@@ -202,7 +204,7 @@ impl Walk<'_> {
                 encrypted: meta.encrypted(),
             };
             let at = MemberAt::Indexed {
-                archive: archive.clone(),
+                archive: Arc::clone(&archive),
                 index,
             };
             self.member(found, at, prefix, depth);
@@ -266,7 +268,7 @@ impl Walk<'_> {
             };
             let at = MemberAt::Local {
                 file: file.clone(),
-                entry,
+                entry: Box::new(entry),
             };
             self.member(found, at, prefix, depth);
         }

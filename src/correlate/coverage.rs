@@ -9,15 +9,15 @@ use std::collections::BTreeSet;
 
 /// What the rules need to know about one bundle entry.
 #[derive(Debug, Clone)]
-pub struct SourceRef {
+pub struct SourceRef<'a> {
     /// Path in the bundle.
-    pub path: String,
+    pub path: &'a str,
     /// What the entry is.
     pub kind: SourceKind,
     /// What became of reading it.
     pub status: ReadStatus,
     /// Why.
-    pub reason: String,
+    pub reason: &'a str,
     /// First time.
     pub first: Option<i64>,
     /// Last time.
@@ -25,7 +25,7 @@ pub struct SourceRef {
     /// Rows or records.
     pub rows: u64,
     /// Event log exports: how their times became UTC, and what clock was applied.
-    pub clock: Option<(TimeBasis, String)>,
+    pub clock: Option<(TimeBasis, &'a str)>,
 }
 
 const HOUR: i64 = 3_600_000_000;
@@ -64,14 +64,14 @@ fn covered(kind: SourceKind) -> Option<(&'static str, &'static str)> {
 
 /// What clock each export's times are on, guesses first; files on the same clock for
 /// the same reason share one sentence.
-fn clocks(of: &[&SourceRef]) -> String {
+fn clocks(of: &[&SourceRef<'_>]) -> String {
     let mut by_note: std::collections::BTreeMap<(bool, &str), Vec<&str>> = Default::default();
     for s in of {
         if let Some((basis, note)) = &s.clock {
             by_note
-                .entry((!basis.is_guess(), note.as_str()))
+                .entry((!basis.is_guess(), *note))
                 .or_default()
-                .push(&s.path);
+                .push(s.path);
         }
     }
     if by_note.is_empty() {
@@ -89,13 +89,13 @@ fn clocks(of: &[&SourceRef]) -> String {
 }
 
 /// Coverage of every source of a bundle.
-pub fn coverage(sources: &[SourceRef], c: &Collected) -> Vec<Coverage> {
+pub fn coverage(sources: &[SourceRef<'_>], c: &Collected) -> Vec<Coverage> {
     let mut out = Vec::new();
     for &kind in SourceKind::ALL {
         let Some((label, missing)) = covered(kind) else {
             continue;
         };
-        let of: Vec<&SourceRef> = sources.iter().filter(|s| s.kind == kind).collect();
+        let of: Vec<&SourceRef<'_>> = sources.iter().filter(|s| s.kind == kind).collect();
         let exports = sources.iter().any(|s| s.kind == SourceKind::EventExport);
         if kind == SourceKind::EventExport && !exports {
             continue;

@@ -57,7 +57,7 @@ pub struct BundleMeta {
 /// Correlates one bundle; also returns its timelines for the charts.
 pub fn correlate(
     c: &Collected,
-    sources: &[SourceRef],
+    sources: &[SourceRef<'_>],
     meta: &BundleMeta,
     rules: &Rules,
 ) -> (Findings, Vec<timeline::PoolDay>) {

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod appconfig;
+pub mod carry;
 pub mod classify;
 pub mod eventdata;
 pub mod evtx;
@@ -20,6 +21,7 @@ use crate::domain::lifecycle::{Lifecycle, Origin};
 use crate::tables::parse_errors::{ParseErrorsRow, ParseErrorsTable};
 use crate::tables::{BatchSink, Builder};
 use crate::Error;
+pub use carry::{Carried, Carry};
 
 /// Rows per batch: one batch becomes one Parquet row group. 64 Ki rows rather than
 /// 128 Ki: peak memory drops by about a third and a run is a few percent faster (its
@@ -56,7 +58,12 @@ pub struct Emit<'a> {
     batch_rows: usize,
     errors: ParseErrorsTable,
     failed: Option<Error>,
-    /// Rows written per table by this file (for the manifest).
+    /// Tables kept open across the files of a task, if the task carries them.
+    carry: Option<&'a mut Carry>,
+    /// Rows of the carried table in hand that earlier files pushed and that are not
+    /// flushed yet: not this file's rows.
+    inherited: usize,
+    /// Rows this file added to its tables (for the manifest).
     pub rows_written: u64,
 }
 
@@ -75,7 +82,51 @@ impl<'a> Emit<'a> {
             batch_rows: batch_rows.max(1),
             errors: ParseErrorsTable::with_capacity(0),
             failed: None,
+            carry: None,
+            inherited: 0,
             rows_written: 0,
+        }
+    }
+
+    /// Like [`Emit::new`], continuing the tables `carry` holds: the rows of several
+    /// small files share batches. The caller drains `carry` after the last file.
+    pub fn carrying(
+        bundle_id: &'a str,
+        source_file: &'a str,
+        sink: &'a mut dyn BatchSink,
+        batch_rows: usize,
+        carry: &'a mut Carry,
+    ) -> Self {
+        let errors = carry.errors.take();
+        let mut emit = Emit::new(bundle_id, source_file, sink, batch_rows);
+        if let Some(errors) = errors {
+            emit.errors = errors;
+        }
+        emit.carry = Some(carry);
+        emit
+    }
+
+    /// The table this file's rows go to: the carried one, or `new(rows)`. Give it back
+    /// with [`Emit::put_back`] when the file ends.
+    pub fn table<B: Carried>(&mut self, rows: usize, new: impl FnOnce(usize) -> B) -> B {
+        match self.carry.as_deref_mut().and_then(|c| B::slot(c).take()) {
+            Some(t) => {
+                self.inherited = t.len();
+                t
+            }
+            None => new(rows),
+        }
+    }
+
+    /// Ends this file's use of `table`: kept for the next file if the task carries its
+    /// tables (handed on only if full), else handed on now.
+    pub fn put_back<B: Carried>(&mut self, mut table: B) {
+        let carried = self.carry.is_some();
+        self.flush(&mut table, !carried);
+        self.rows_written += (table.len() - self.inherited) as u64;
+        self.inherited = 0;
+        if let Some(c) = self.carry.as_deref_mut() {
+            *B::slot(c) = Some(table);
         }
     }
 
@@ -126,7 +177,8 @@ impl<'a> Emit<'a> {
         }
         let batch = table.take();
         if B::ID != crate::tables::TableId::ParseErrors {
-            self.rows_written += n as u64;
+            self.rows_written += (n - self.inherited) as u64;
+            self.inherited = 0;
         }
         if let Err(e) = self.sink.put(batch) {
             self.failed = Some(e);
@@ -140,9 +192,28 @@ impl<'a> Emit<'a> {
         self.sink.lifecycle(origin, event);
     }
 
-    /// Flushes the parse errors; call once at the end of the file.
+    /// Flushes the parse errors (or carries them on); call once at the end of the file.
     pub fn finish(&mut self) {
         let mut errors = std::mem::replace(&mut self.errors, ParseErrorsTable::with_capacity(0));
-        self.flush(&mut errors, true);
+        let carried = self.carry.is_some();
+        self.flush(&mut errors, !carried);
+        if let Some(c) = self.carry.as_deref_mut() {
+            c.errors = Some(errors);
+        }
+    }
+}
+
+impl Drop for Emit<'_> {
+    /// A file that ends without [`Emit::finish`] still gives its carried parse errors
+    /// back, so the rows of earlier files are not lost with it.
+    fn drop(&mut self) {
+        if let Some(c) = self.carry.as_deref_mut() {
+            if c.errors.is_none() {
+                c.errors = Some(std::mem::replace(
+                    &mut self.errors,
+                    ParseErrorsTable::with_capacity(0),
+                ));
+            }
+        }
     }
 }

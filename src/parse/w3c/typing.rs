@@ -6,14 +6,14 @@ use super::fields::{Field, Layout};
 use super::reader::{read_w3c, Row, W3cSink, W3cStats};
 use crate::parse::values::{parse_num, Extra};
 use crate::parse::{Emit, ErrorReport};
-use crate::tables::Builder;
+use crate::parse::Carried;
 use std::io::Read;
 use std::str::FromStr;
 
 /// A W3C log format: the table its rows fill, and how one row is typed into it.
 pub trait W3cFormat {
     /// The table the rows go to.
-    type Table: Builder;
+    type Table: Carried;
     /// An empty table with room for `rows` rows.
     fn new_table(rows: usize) -> Self::Table;
     /// The layout of a header-less line, from its values.
@@ -37,14 +37,16 @@ pub fn read_format<F: W3cFormat>(
     max_line: usize,
     emit: &mut Emit<'_>,
 ) -> W3cStats {
+    let rows = emit.batch_rows().min(1 << 16);
     let mut sink = FormatSink {
-        table: F::new_table(emit.batch_rows().min(1 << 16)),
+        table: emit.table(rows, F::new_table),
         format,
         extra: Extra::default(),
         emit,
     };
     let stats = read_w3c(input, max_line, &F::layout_for, &mut sink);
-    sink.emit.flush(&mut sink.table, true);
+    let FormatSink { table, emit, .. } = sink;
+    emit.put_back(table);
     stats
 }
 
