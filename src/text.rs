@@ -17,6 +17,20 @@ pub fn display_name(raw: &str) -> String {
     out
 }
 
+/// A name stored as bytes (a file name on disk, a zip member's raw name) as
+/// [`display_name`] shows it, with each byte that is not UTF-8 written `\xNN`: two names
+/// that differ only there stay two names (a lossy decoding made both `\u{fffd}`).
+pub fn name_from_bytes(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        out.push_str(&display_name(chunk.valid()));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 /// Text from the input made safe for a terminal: control characters are shown as
 /// `\xNN` instead of being sent raw.
 pub fn terminal_safe(raw: &str) -> Cow<'_, str> {

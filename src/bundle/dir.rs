@@ -4,52 +4,73 @@
 
 use super::walk::Walk;
 use super::{bundle_id, is_zip_magic, read_up_to, Bundle, Entry, Limits, Source};
-use crate::text::display_name;
+use crate::text::{display_name, name_from_bytes};
 use crate::{Error, Result};
+use rayon::prelude::*;
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// Opens a folder as a bundle.
 pub(super) fn open_dir(root: &Path, limits: &Limits, temp_root: &Path) -> Result<Bundle> {
     let mut w = Walk::new(limits, temp_root)?;
     walk_dir(root, "", 0, &mut w)?;
-    let mut id_parts: Vec<Vec<u8>> = vec![root_name(root).into_bytes()];
-    let mut files: Vec<(&str, u64)> = w
+    let mut files: Vec<(&str, u64, &Path)> = w
         .entries
         .iter()
-        .map(|e| (e.path.as_str(), e.size))
+        .filter_map(|e| e.file_path().map(|p| (e.path.as_str(), e.size, p)))
         .collect();
     files.sort();
-    for (p, s) in files {
-        id_parts.push(p.as_bytes().to_vec());
-        id_parts.push(s.to_le_bytes().to_vec());
-    }
-    let refs: Vec<&[u8]> = id_parts.iter().map(|v| v.as_slice()).collect();
-    Ok(w.into_bundle(bundle_id(&refs), super::input_name(root)))
+    let id = content_id(root_name(root), &files);
+    Ok(w.into_bundle(id, super::input_name(root)))
 }
 
-/// Loose files named on the command line form one bundle.
+/// Loose files named on the command line form one bundle. One that is not a regular
+/// file (a FIFO, a device) is listed and never opened: opening a FIFO blocks.
 pub(super) fn open_files(files: &[PathBuf], limits: &Limits, temp_root: &Path) -> Result<Bundle> {
     let mut w = Walk::new(limits, temp_root)?;
-    let mut id_parts: Vec<Vec<u8>> = Vec::new();
+    let mut ided: Vec<(String, u64, &Path)> = Vec::new();
     for f in files {
         let meta = std::fs::metadata(f).map_err(|e| Error::io(f.display().to_string(), e))?;
-        id_parts.push(root_name(f).into_bytes());
-        id_parts.push(meta.len().to_le_bytes().to_vec());
-        add_file(
-            f,
-            display_name(&f.display().to_string()),
-            meta.len(),
-            0,
-            &mut w,
-        );
+        let shown = display_name(&f.display().to_string());
+        if !meta.is_file() {
+            w.skip(shown, 0, NOT_REGULAR.into(), false);
+            continue;
+        }
+        ided.push((root_name(f), meta.len(), f));
+        add_file(f, shown, meta.len(), 0, &mut w);
     }
-    let refs: Vec<&[u8]> = id_parts.iter().map(|v| v.as_slice()).collect();
+    let refs: Vec<(&str, u64, &Path)> = ided.iter().map(|(n, s, p)| (n.as_str(), *s, *p)).collect();
     let label = files
         .iter()
         .map(|f| super::input_name(f))
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(w.into_bundle(bundle_id(&refs), label))
+    Ok(w.into_bundle(content_id(String::new(), &refs), label))
+}
+
+const NOT_REGULAR: &str = "not a regular file (device, socket or pipe); not opened";
+
+/// The id of files read from disk: their names, sizes and a digest of their bytes (the
+/// first `size`, as listed), as a zip's id digests the zip. Two servers' folders whose
+/// files have the same names and sizes get different ids.
+fn content_id(root: String, files: &[(&str, u64, &Path)]) -> String {
+    let digests: Vec<u128> = files
+        .par_iter()
+        .map(|&(_, size, full)| {
+            std::fs::File::open(full)
+                .and_then(|f| super::content_digest(&mut f.take(size)))
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut parts: Vec<Vec<u8>> = vec![root.into_bytes()];
+    for (&(name, size, _), d) in files.iter().zip(&digests) {
+        parts.push(name.as_bytes().to_vec());
+        parts.push(size.to_le_bytes().to_vec());
+        parts.push(d.to_le_bytes().to_vec());
+    }
+    let refs: Vec<&[u8]> = parts.iter().map(|v| v.as_slice()).collect();
+    bundle_id(&refs)
 }
 
 fn root_name(p: &Path) -> String {
@@ -58,16 +79,23 @@ fn root_name(p: &Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
+/// Whether a file's first bytes are those of a stub a zip can follow (a self-extracting
+/// archive): a Windows executable or a script.
+fn stub_head(magic: &[u8]) -> bool {
+    magic.starts_with(b"MZ") || magic.starts_with(b"#!")
+}
+
 fn add_file(full: &Path, path: String, size: u64, depth: usize, w: &mut Walk<'_>) {
     if let Some(reason) = w.over_limits(size, size) {
         w.skip(path, size, reason, false);
         return;
     }
     let mut magic = [0u8; 4];
-    let is_zip = std::fs::File::open(full)
+    let head = std::fs::File::open(full)
         .and_then(|mut f| read_up_to(&mut f, &mut magic))
-        .map(|n| n == 4 && is_zip_magic(&magic))
-        .unwrap_or(false);
+        .map(|n| &magic[..n])
+        .unwrap_or(&[]);
+    let is_zip = is_zip_magic(head) || (stub_head(head) && super::zip::is_self_extracting(full));
     if is_zip {
         w.zip_in_folder(full, path, size, depth);
         return;
@@ -85,7 +113,7 @@ fn walk_dir(dir: &Path, prefix: &str, depth: usize, w: &mut Walk<'_>) -> Result<
     let mut children: Vec<_> = read.filter_map(|e| e.ok()).collect();
     children.sort_by_key(|e| e.file_name());
     for child in children {
-        let name = display_name(&child.file_name().to_string_lossy());
+        let name = name_from_bytes(child.file_name().as_bytes());
         let path = format!("{prefix}{name}");
         let full = child.path();
         let Ok(meta) = std::fs::symlink_metadata(&full) else {
@@ -93,7 +121,14 @@ fn walk_dir(dir: &Path, prefix: &str, depth: usize, w: &mut Walk<'_>) -> Result<
             continue;
         };
         let ft = meta.file_type();
-        if ft.is_symlink() {
+        if w.is_output(&meta) {
+            w.skip(
+                format!("{path}/"),
+                0,
+                "the output folder of this run (-o): not read, or a second run would read the first one's output".into(),
+                false,
+            );
+        } else if ft.is_symlink() {
             w.skip(
                 path,
                 0,
@@ -114,12 +149,7 @@ fn walk_dir(dir: &Path, prefix: &str, depth: usize, w: &mut Walk<'_>) -> Result<
         } else if ft.is_file() {
             add_file(&full, path, meta.len(), 0, w);
         } else {
-            w.skip(
-                path,
-                0,
-                "not a regular file (device, socket or pipe)".into(),
-                false,
-            );
+            w.skip(path, 0, NOT_REGULAR.into(), false);
         }
     }
     Ok(())

@@ -100,6 +100,14 @@ impl Entry {
         }
     }
 
+    /// The file on disk, for an entry of a folder bundle or a loose file.
+    fn file_path(&self) -> Option<&Path> {
+        match &self.source {
+            Source::File(p) => Some(p),
+            Source::Zip(_) => None,
+        }
+    }
+
     /// The entry's size now, for a file of a folder bundle (`None` for zip members):
     /// differs from [`Entry::size`] when the file changed after it was listed.
     pub fn current_size(&self) -> Option<u64> {
@@ -158,7 +166,10 @@ pub fn open_inputs(inputs: &[PathBuf], limits: &Limits, temp_root: &Path) -> Res
             std::fs::metadata(input).map_err(|e| Error::io(input.display().to_string(), e))?;
         if meta.is_dir() {
             bundles.push(dir::open_dir(input, limits, temp_root)?);
-        } else if is_zip_file(input)? {
+        } else if !meta.is_file() {
+            // A FIFO or device: opening it could block forever. Listed, never opened.
+            loose.push(input.clone());
+        } else if is_zip_file(input)? || zip::is_self_extracting(input) {
             bundles.push(zip::open_zip(input, limits, temp_root)?);
         } else {
             loose.push(input.clone());
@@ -206,7 +217,20 @@ fn input_name(p: &Path) -> String {
     )
 }
 
-/// A stable id from what identifies an input: names, sizes and sampled bytes.
+/// An xxh3 digest of every byte `r` gives (several GB/s: small next to reading them).
+fn content_digest(r: &mut dyn Read) -> io::Result<u128> {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = read_up_to(r, &mut buf)?;
+        h.update(&buf[..n]);
+        if n < buf.len() {
+            return Ok(h.digest128());
+        }
+    }
+}
+
+/// A stable id from what identifies an input: names, sizes and content digests.
 fn bundle_id(parts: &[&[u8]]) -> String {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     for p in parts {

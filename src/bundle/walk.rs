@@ -5,6 +5,7 @@
 
 use super::{Archive, Bundle, Entry, Limits, Unreadable};
 use crate::{Error, Result};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,6 +19,8 @@ pub(super) struct Walk<'a> {
     pub(super) archives: Vec<Archive>,
     /// Uncompressed bytes of the entries taken so far.
     pub(super) total: u64,
+    /// The output folder (device, inode), never walked into.
+    output: Option<(u64, u64)>,
 }
 
 impl<'a> Walk<'a> {
@@ -28,7 +31,11 @@ impl<'a> Walk<'a> {
             .prefix(".corvid-tmp-")
             .tempdir_in(temp_root)
             .map_err(|e| Error::io(temp_root.display().to_string(), e))?;
+        let output = std::fs::metadata(temp_root)
+            .ok()
+            .map(|m| (m.dev(), m.ino()));
         Ok(Walk {
+            output,
             limits,
             temp: Arc::new(temp),
             entries: Vec::new(),
@@ -36,6 +43,11 @@ impl<'a> Walk<'a> {
             archives: Vec::new(),
             total: 0,
         })
+    }
+
+    /// Whether `meta` is the output folder's.
+    pub(super) fn is_output(&self, meta: &std::fs::Metadata) -> bool {
+        meta.is_dir() && self.output == Some((meta.dev(), meta.ino()))
     }
 
     /// Lists `path` as not read, with the reason; `archive` if it is a container.
@@ -94,6 +106,7 @@ impl<'a> Walk<'a> {
             ..
         } = self;
         entries.sort_by(|a, b| a.path.cmp(&b.path));
+        tell_apart(&mut entries);
         unreadable.sort_by(|a, b| a.path.cmp(&b.path));
         archives.sort_by(|a, b| a.path.cmp(&b.path));
         Bundle {
@@ -104,5 +117,23 @@ impl<'a> Walk<'a> {
             archives,
             _temp: Some(temp),
         }
+    }
+}
+
+/// Gives entries that share a path (members `a/b` and `a\\b`, both shown `a/b`; a zip
+/// listing a name twice) paths of their own, so no two share a `source_file`: the
+/// second and later are `<path> (#k of n members named so)`, in listing order.
+/// `entries` is sorted by path (stable).
+fn tell_apart(entries: &mut [Entry]) {
+    let mut i = 0;
+    while i < entries.len() {
+        let n = entries[i..]
+            .iter()
+            .take_while(|e| e.path == entries[i].path)
+            .count();
+        for (k, e) in entries[i + 1..i + n].iter_mut().enumerate() {
+            e.path = format!("{} (#{} of {n} members named so)", e.path, k + 2);
+        }
+        i += n;
     }
 }

@@ -10,7 +10,7 @@ use super::{
     bundle_id, is_zip_magic, read_up_to, Bound, Bundle, Entry, LimitedReader, Limits, LocalFile,
     Source,
 };
-use crate::text::display_name;
+use crate::text::{display_name, name_from_bytes};
 use crate::{Error, Result};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -136,15 +136,7 @@ pub(super) fn open_archive(file: File, shown: &str) -> Result<ZipArchive<SharedF
 /// files in the dataset.
 fn zip_id(path: &Path, file: &File) -> io::Result<String> {
     let mut r = SharedFile::new(file.try_clone()?)?;
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = read_up_to(&mut r, &mut buf)?;
-        h.update(&buf[..n]);
-        if n < buf.len() {
-            break;
-        }
-    }
+    let digest = super::content_digest(&mut r)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -152,13 +144,37 @@ fn zip_id(path: &Path, file: &File) -> io::Result<String> {
     Ok(bundle_id(&[
         name.as_bytes(),
         &r.size().to_le_bytes(),
-        &h.digest128().to_le_bytes(),
+        &digest.to_le_bytes(),
     ]))
+}
+
+/// Bytes from the end of a file in which the end record of a zip can start: the record
+/// (22 bytes) and the longest comment (65,535).
+const EOCD_REACH: u64 = 22 + 65_535;
+
+/// Whether a file that does not start like a zip is one after a stub (a self-extracting
+/// archive: an executable, then the zip): its end record is in its last 64 KiB and the
+/// central directory it points to can be read.
+pub(super) fn is_self_extracting(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let Ok(mut r) = SharedFile::new(file) else {
+        return false;
+    };
+    let from = r.size().saturating_sub(EOCD_REACH);
+    let mut tail = vec![0u8; (r.size() - from) as usize];
+    if r.read_at(&mut tail, from).is_err() || !tail.windows(4).any(|w| w == b"PK\x05\x06") {
+        return false;
+    }
+    r.seek(SeekFrom::Start(0)).ok();
+    ZipArchive::new(r).is_ok_and(|a| !a.is_empty())
 }
 
 /// What the central directory (or a salvage scan) says of a member.
 struct Found {
-    raw_name: String,
+    /// Name as shown (see [`member_name`]).
+    name: String,
     size: u64,
     compressed: u64,
     is_dir: bool,
@@ -194,9 +210,8 @@ impl Walk<'_> {
                 );
                 continue;
             };
-            let raw_name = raw_name(&meta);
             let found = Found {
-                raw_name,
+                name: member_name(&meta),
                 size: meta.size(),
                 compressed: meta.compressed_size(),
                 is_dir: meta.is_dir(),
@@ -220,7 +235,7 @@ impl Walk<'_> {
         prefix: &str,
     ) {
         let name = |i: usize| match archive.by_index_data(i) {
-            Ok(m) => format!("{prefix}{}", display_name(&raw_name(&m))),
+            Ok(m) => format!("{prefix}{}", member_name(&m)),
             Err(_) => format!("{prefix}#{i}"),
         };
         let size = archive.by_index_data(index).map(|m| m.size()).unwrap_or(0);
@@ -259,7 +274,7 @@ impl Walk<'_> {
                 entry.size = entry.size.max(bound.min(self.limits.max_entry_bytes));
             }
             let found = Found {
-                raw_name: String::from_utf8_lossy(&entry.name).into_owned(),
+                name: name_from_bytes(&entry.name),
                 size: entry.size,
                 compressed: entry.compressed,
                 is_dir: entry.name.ends_with(b"/"),
@@ -277,9 +292,18 @@ impl Walk<'_> {
 
     /// One member, listed by the central directory or found by a salvage scan.
     fn member(&mut self, m: Found, at: MemberAt, prefix: &str, depth: usize) {
-        let path = format!("{prefix}{}", display_name(&m.raw_name));
+        let path = format!("{prefix}{}", m.name);
         let size = m.size;
+        if m.is_dir && size == 0 && m.compressed <= 2 {
+            return;
+        }
         if m.is_dir {
+            self.skip(
+                path,
+                size,
+                format!("named like a folder (ends with '/') but holds {size} bytes; not read"),
+                false,
+            );
             return;
         }
         if m.symlink {
@@ -309,7 +333,7 @@ impl Walk<'_> {
             at,
             temp: self.temp.clone(),
         };
-        if is_nested_zip(&member, &m.raw_name, self.limits) {
+        if is_nested_zip(&member, &m.name, self.limits) {
             if depth + 1 > self.limits.max_depth {
                 self.skip(
                     path,
@@ -395,11 +419,12 @@ impl Walk<'_> {
     }
 }
 
-/// A member's name as stored (CP437 or UTF-8 as its flags say; lossy if neither).
-fn raw_name(meta: &zip::read::ZipFileEntry<'_>) -> String {
+/// A member's name as shown: decoded as CP437 or UTF-8 as its flags say, else its bytes
+/// with those that are not UTF-8 written `\xNN` (see `text::name_from_bytes`).
+fn member_name(meta: &zip::read::ZipFileEntry<'_>) -> String {
     meta.name()
-        .map(|n| n.into_owned())
-        .unwrap_or_else(|_| String::from_utf8_lossy(meta.name_raw()).into_owned())
+        .map(|n| display_name(&n))
+        .unwrap_or_else(|_| name_from_bytes(meta.name_raw()))
 }
 
 /// For each member of `archive`, the member whose bytes it overlaps (see `overlap`).
