@@ -98,10 +98,16 @@ impl SourceInfo {
                 st.error_lines
             ));
         }
+        if st.nul_lines > 0 {
+            notes.push(format!(
+                "{} line(s) held NUL bytes, dropped and the rest read (see parse_errors)",
+                st.nul_lines
+            ));
+        }
         if let Some(e) = &st.read_error {
             notes.push(e.clone());
         }
-        let status = if st.read_error.is_some() || st.error_lines > 0 {
+        let status = if st.read_error.is_some() || st.error_lines > 0 || st.nul_lines > 0 {
             ReadStatus::Partial
         } else {
             ReadStatus::Parsed
@@ -243,10 +249,16 @@ fn read_evtx(
             st.recovered
         ));
     }
+    if st.repeated > 0 {
+        notes.push(format!(
+            "{} record(s) dropped: each repeats the record id of one read before (a repeated chunk)",
+            st.repeated
+        ));
+    }
     SourceInfo {
         path: entry.path.clone(),
         kind,
-        status: if st.failures > 0 || st.truncated {
+        status: if st.failures > 0 || st.truncated || st.repeated > 0 {
             ReadStatus::Partial
         } else {
             ReadStatus::Parsed

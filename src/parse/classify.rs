@@ -90,7 +90,10 @@ pub fn classify(path: &str, head: &[u8]) -> Classified {
         Some(o) => Cow::Owned(utf16::decode_lossy(head, o)),
         None => String::from_utf8_lossy(head),
     };
-    let mut c = classify_text(path, &text, head, order.is_some());
+    let mut c = match order {
+        None if head.contains(&0) => classify_with_nuls(path, &text, head),
+        _ => classify_text(path, &text, head, order.is_some()),
+    };
     c.utf16 = order;
     if matches!(c.kind, Kind::W3c) {
         c.site_hint = site_id_from_path(path);
@@ -114,8 +117,28 @@ fn is_binary(head: &[u8], text: &str) -> bool {
         || bad * 10 > sample.chars().count().max(1)
 }
 
+/// A head with NUL bytes: binary, unless without them it is an IIS or HTTP.sys log (a
+/// log a crash left with a block of NULs: its reader drops them and reports them).
+fn classify_with_nuls(path: &str, text: &str, head: &[u8]) -> Classified {
+    let bytes: Vec<u8> = head.iter().copied().filter(|&b| b != 0).collect();
+    let stripped = text.replace('\0', "");
+    let c = classify_text(path, &stripped, &bytes, false);
+    if matches!(c.kind, Kind::W3c | Kind::Httperr) {
+        return c;
+    }
+    classify_text(path, text, head, false)
+}
+
 fn classify_text(path: &str, text: &str, head: &[u8], was_utf16: bool) -> Classified {
     let text = text.trim_start_matches('\u{FEFF}');
+    // Old Mac line ends (CR only): lines as the reader splits them.
+    let cr_only;
+    let text = if !text.contains('\n') && text.contains('\r') {
+        cr_only = text.replace('\r', "\n");
+        cr_only.as_str()
+    } else {
+        text
+    };
     if !was_utf16 && is_binary(head, text) {
         return classified(
             Kind::Other,

@@ -14,7 +14,7 @@ use crate::time::parse_rfc3339;
 use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxParser, ParserSettings};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -29,6 +29,9 @@ pub struct EvtxStats {
     pub failures: u64,
     /// Records carved from unallocated space.
     pub recovered: u64,
+    /// Records dropped because a record with the same id was read before (a chunk
+    /// repeated in a damaged or doctored file, or an old copy carved).
+    pub repeated: u64,
     /// Lifecycle rows produced.
     pub lifecycle: u64,
     /// Earliest event time.
@@ -121,6 +124,8 @@ struct FileRows {
     life: LifecycleTable,
     /// Records per `Computer`, for the file's most frequent one.
     computers: BTreeMap<String, u64>,
+    /// Record ids read so far.
+    seen: HashSet<i64>,
 }
 
 impl FileRows {
@@ -129,6 +134,7 @@ impl FileRows {
             events: EventsTable::with_capacity(batch_rows.min(1 << 15)),
             life: LifecycleTable::with_capacity(256),
             computers: BTreeMap::new(),
+            seen: HashSet::new(),
         }
     }
 
@@ -142,6 +148,10 @@ impl FileRows {
             data_json,
             life,
         } = rec;
+        if !self.seen.insert(record_id) {
+            st.repeated += 1;
+            return;
+        }
         st.records += 1;
         if recovered {
             st.recovered += 1;

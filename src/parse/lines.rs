@@ -1,5 +1,6 @@
 //! Line reading over any byte stream with bounded memory: splits on LF (a trailing CR
-//! is dropped), strips a UTF-8 byte-order mark, and reports lines longer than the limit
+//! is dropped), or on CR in a stream whose first block has CRs and no LF (old Mac line
+//! ends), strips a UTF-8 byte-order mark, and reports lines longer than the limit
 //! without holding them. A line's length is its bytes without the line end (LF or
 //! CR LF): a line of exactly the limit is read, one byte more is too long.
 
@@ -8,6 +9,9 @@ use std::io::{self, Read};
 
 /// Bytes of an over-long line kept for the error report.
 pub const LONG_LINE_HEAD: usize = 4096;
+
+/// Bytes looked at before the first line is split (byte-order mark, line end).
+const FIRST_BLOCK: usize = 4096;
 
 /// One line of input.
 pub enum Line<'a> {
@@ -46,13 +50,15 @@ pub struct LineReader<R> {
     max_line: usize,
     long_head: Vec<u8>,
     first: bool,
+    /// The line end: LF, or CR in a stream of CR-only line ends.
+    end_byte: u8,
 }
 
 impl<R: Read> LineReader<R> {
     /// Reads `inner`; lines longer than `max_line` bytes are reported as [`Line::TooLong`].
     /// The buffer grows up to `max_line` + 2 bytes (the line and its CR LF).
     pub fn new(inner: R, max_line: usize) -> Self {
-        let cap = (256 << 10).min(max_line.saturating_add(2)).max(4096);
+        let cap = (256 << 10).min(max_line.saturating_add(2)).max(FIRST_BLOCK);
         LineReader {
             inner,
             buf: vec![0; cap],
@@ -64,6 +70,7 @@ impl<R: Read> LineReader<R> {
             max_line,
             long_head: Vec::new(),
             first: true,
+            end_byte: b'\n',
         }
     }
 
@@ -109,14 +116,19 @@ impl<R: Read> LineReader<R> {
     /// The next line, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
         loop {
-            if self.first && (self.end - self.start >= 3 || self.eof) {
+            // The first block decides the line end: 4 KiB, or the whole stream.
+            if self.first && (self.end - self.start >= FIRST_BLOCK || self.eof) {
                 self.first = false;
                 if self.buf[self.start..self.end].starts_with(b"\xEF\xBB\xBF") {
                     self.start += 3;
                 }
+                let block = &self.buf[self.start..self.end];
+                if memchr(b'\n', block).is_none() && memchr(b'\r', block).is_some() {
+                    self.end_byte = b'\r';
+                }
             }
             if !self.first {
-                if let Some(i) = memchr(b'\n', &self.buf[self.start..self.end]) {
+                if let Some(i) = memchr(self.end_byte, &self.buf[self.start..self.end]) {
                     let s = self.start;
                     self.start += i + 1;
                     return Ok(Some(self.whole_line(s, s + i)));
@@ -174,7 +186,7 @@ impl<R: Read> LineReader<R> {
         // Whether the last byte before the LF (or the end) is a CR, not counted.
         let mut cr = false;
         loop {
-            if let Some(i) = memchr(b'\n', &self.buf[self.start..self.end]) {
+            if let Some(i) = memchr(self.end_byte, &self.buf[self.start..self.end]) {
                 len += i as u64;
                 if i > 0 {
                     cr = self.buf[self.start + i - 1] == b'\r';

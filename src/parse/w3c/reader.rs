@@ -22,6 +22,9 @@ pub struct W3cStats {
     pub blank_lines: u64,
     /// Lines that went to `parse_errors`.
     pub error_lines: u64,
+    /// Lines read after dropping NUL bytes from them (each also has a `parse_errors`
+    /// row naming the bytes dropped).
+    pub nul_lines: u64,
     /// Earliest row time.
     pub first_time: Option<i64>,
     /// Latest row time.
@@ -159,6 +162,9 @@ pub fn read_w3c(
                 let raw = text::lossy(head).0.into_owned();
                 r.reject(sink, no, offset, reason, raw);
             }
+            Line::Text { bytes, no, offset } if memchr::memchr(0, bytes).is_some() => {
+                r.nul_line(bytes, no, offset, infer, sink)
+            }
             Line::Text { bytes, no, offset } => r.text_line(bytes, no, offset, infer, sink),
         }
     }
@@ -196,6 +202,43 @@ impl LineLoop {
             reason,
             raw,
         });
+    }
+
+    /// A line with NUL bytes: a block the server reserved and never wrote (a crash or
+    /// power loss while logging), often followed by the lines written after the
+    /// restart. The NULs are dropped and reported; what is left is read as a line.
+    fn nul_line(
+        &mut self,
+        bytes: &[u8],
+        no: u64,
+        offset: u64,
+        infer: &dyn Fn(&[&str]) -> Option<Layout>,
+        sink: &mut dyn W3cSink,
+    ) {
+        let rest: Vec<u8> = bytes.iter().copied().filter(|&b| b != 0).collect();
+        let nuls = bytes.len() - rest.len();
+        let what = format!(
+            "{nuls} NUL bytes (a block reserved but never written, as after a crash or power loss)"
+        );
+        if rest.iter().all(u8::is_ascii_whitespace) {
+            self.reject(
+                sink,
+                no,
+                offset,
+                format!("{what}, nothing else"),
+                String::new(),
+            );
+            return;
+        }
+        self.st.nul_lines += 1;
+        sink.error(ErrorReport {
+            line: Some(no),
+            record: None,
+            offset: Some(offset),
+            reason: format!("{what} dropped; the rest of the line is read"),
+            raw: text::lossy(&rest[..rest.len().min(4096)]).0.into_owned(),
+        });
+        self.text_line(&rest, no, offset, infer, sink);
     }
 
     /// A line within the length limit: blank, a directive, or data.
