@@ -161,8 +161,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "CODEC", value_enum, default_value_t = Codec::Lz4)]
     pub compression: Codec,
 
-    /// Print how long each phase took (classify, read, correlate, finish, report) on
-    /// stderr.
+    /// Print how long each phase took (classify, read, correlate, finish, report) and
+    /// the peak resident memory on stderr.
     #[arg(long)]
     pub timings: bool,
 

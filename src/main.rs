@@ -92,9 +92,10 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
         }
         let total = started.elapsed().as_secs_f64();
         eprintln!(
-            "timings: {} report={:.3} total={total:.3}",
+            "timings: {} report={:.3} total={total:.3}{}",
             parts.join(" "),
-            (total - bundles).max(0.0)
+            (total - bundles).max(0.0),
+            peak_rss_mib().map_or(String::new(), |m| format!(" peak_rss_mib={m}"))
         );
     }
     let dataset = opts.out.join("dataset");
@@ -180,4 +181,14 @@ fn run_score(args: ScoreArgs) -> corvid::Result<ExitCode> {
         print!("{}", corvid::score::render(&s));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// This process's peak resident memory in MiB (Linux `VmHWM`: the high-water mark of
+/// its own address space, unlike `getrusage`, which also counts the parent it was
+/// spawned from).
+fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib.div_ceil(1024))
 }

@@ -2,6 +2,7 @@
 //! bundle is filed under.
 
 use super::{BundleReport, SourceInfo};
+use crate::correlate::coverage::cut_reason;
 use crate::domain::{ReadStatus, SourceKind};
 use crate::tables::TableId;
 use crate::text::terminal_safe;
@@ -139,7 +140,7 @@ impl<'r> ByStatus<'r> {
                     "    {} [{}]: {}",
                     terminal_safe(&s.path),
                     s.kind,
-                    terminal_safe(&s.reason)
+                    terminal_safe(&cut_reason(&s.reason))
                 );
             }
             if list.len() > 10 {

@@ -158,8 +158,11 @@ pub struct Coverage {
     pub rows: u64,
     /// Periods of an hour or more without any data inside the range.
     pub gaps: Vec<[String; 2]>,
-    /// Files of this source that failed or were read with errors.
+    /// Files of this source that failed or were read with errors: the first
+    /// [`PROBLEMS_KEPT`](super::coverage::PROBLEMS_KEPT), each reason cut.
     pub problems: Vec<String>,
+    /// How many files of this source failed or were read with errors.
+    pub problems_total: u64,
     /// What could therefore not be seen.
     pub note: Option<String>,
 }

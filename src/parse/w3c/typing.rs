@@ -5,8 +5,8 @@
 use super::fields::{Field, Layout};
 use super::reader::{read_w3c, Row, W3cSink, W3cStats};
 use crate::parse::values::{parse_num, Extra};
-use crate::parse::{Emit, ErrorReport};
 use crate::parse::Carried;
+use crate::parse::{Emit, ErrorReport};
 use std::io::Read;
 use std::str::FromStr;
 

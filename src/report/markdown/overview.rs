@@ -97,10 +97,10 @@ pub(super) fn coverage(o: &mut String, f: &Findings) {
         for p in c.problems.iter().take(5) {
             notes.push(md(p));
         }
-        if c.problems.len() > 5 {
+        if c.problems_total > 5 {
             notes.push(format!(
                 "and {} more problems (see the sources table)",
-                c.problems.len() - 5
+                c.problems_total - 5
             ));
         }
         let files = match c.files {
