@@ -11,12 +11,24 @@ use std::path::PathBuf;
 /// Reads an IIS support bundle (HTTP.sys error logs, IIS W3C access logs, exported
 /// event logs, applicationHost.config) into a typed Parquet dataset.
 #[derive(Debug, Parser)]
-#[command(name = "corvid", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "corvid",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = EXIT_STATUS
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The exit statuses, shown by `--help` and in the man page.
+pub const EXIT_STATUS: &str = "Exit status: 0 done; 1 error (the message names the file and \
+the reason); 2 usage (a bad flag or value); 3 `analyze --strict` and an entry was skipped, \
+failed or read with errors; 130 interrupted (SIGINT or SIGTERM; no partial files are left).";
 
 /// Commands.
 #[derive(Debug, Subcommand)]
@@ -41,6 +53,24 @@ pub enum Command {
     Score(ScoreArgs),
     /// Print the dataset's tables and columns as Markdown.
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// For example `corvid completions bash > /etc/bash_completion.d/corvid`, or
+    /// `corvid completions zsh > "${fpath[1]}/_corvid"`.
+    Completions {
+        /// The shell.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one per command into DIR.
+    ///
+    /// `corvid man | man -l -` reads it; `corvid man --dir /usr/local/share/man/man1`
+    /// installs corvid.1 and corvid-<command>.1.
+    Man {
+        /// Write corvid.1 and one page per command into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Options of `score`.
@@ -124,6 +154,11 @@ pub struct AnalyzeArgs {
     /// Fail (exit status 3) if any entry was skipped, failed or read with errors.
     #[arg(long)]
     pub strict: bool,
+
+    /// Print the run summary as one JSON object on stdout instead of text (for
+    /// scripts: bundles, entries by status, rows per table, time ranges, incidents).
+    #[arg(long)]
+    pub json: bool,
 
     /// Worker threads, 1 to 1024 (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS))]

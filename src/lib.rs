@@ -21,6 +21,7 @@ pub mod dataset;
 pub mod domain;
 pub mod error;
 pub mod fuzz;
+pub mod manual;
 pub mod parse;
 pub mod progress;
 pub mod report;

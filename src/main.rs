@@ -38,6 +38,19 @@ fn main() -> ExitCode {
             print!("{}", tables::schema_markdown());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Completions { shell } => {
+            corvid::manual::completions(shell, &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { dir: None } => {
+            corvid::manual::man_page(&mut std::io::stdout()).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Man { dir: Some(dir) } => corvid::manual::man_pages(&dir).map(|pages| {
+            for p in pages {
+                println!("{}", p.display());
+            }
+            ExitCode::SUCCESS
+        }),
     };
     match result {
         Ok(code) => code,
@@ -98,16 +111,21 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
             peak_rss_mib().map_or(String::new(), |m| format!(" peak_rss_mib={m}"))
         );
     }
-    let dataset = opts.out.join("dataset");
-    let mut incomplete = false;
-    for r in &reports {
-        print!("{}", summary::render(r, &dataset.display().to_string()));
-        incomplete |= r
-            .sources
+    let dataset = opts.out.join("dataset").display().to_string();
+    let findings = opts.out.join("findings.md").display().to_string();
+    let incomplete = reports.iter().any(|r| {
+        r.sources
             .iter()
-            .any(|s| s.status != corvid::domain::ReadStatus::Parsed);
+            .any(|s| s.status != corvid::domain::ReadStatus::Parsed)
+    });
+    if args.json {
+        println!("{}", summary::json(&reports, &dataset, &findings));
+    } else {
+        for r in &reports {
+            print!("{}", summary::render(r, &dataset));
+        }
+        println!("findings: {findings}");
     }
-    println!("findings: {}", opts.out.join("findings.md").display());
     if args.strict && incomplete {
         eprintln!(
             "corvid: --strict: some entries were skipped, failed or read with errors (see above)"

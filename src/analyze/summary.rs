@@ -72,6 +72,69 @@ pub fn render(r: &BundleReport, dataset: &str) -> String {
     o
 }
 
+/// Entries listed per status in the JSON summary (the sources table has them all).
+const JSON_LISTED: usize = 100;
+
+/// The run summary as one JSON object (`analyze --json`): per bundle its entries by
+/// status, rows per table, time range per kind and incident count; the dataset and
+/// findings paths; whether every entry was read completely.
+pub fn json(reports: &[BundleReport], dataset: &str, findings: &str) -> serde_json::Value {
+    let complete = reports
+        .iter()
+        .all(|r| r.sources.iter().all(|s| s.status == ReadStatus::Parsed));
+    serde_json::json!({
+        "bundles": reports.iter().map(bundle_json).collect::<Vec<_>>(),
+        "dataset": dataset,
+        "findings": findings,
+        "complete": complete,
+    })
+}
+
+fn bundle_json(r: &BundleReport) -> serde_json::Value {
+    let by = ByStatus::of(&r.sources);
+    let listed = |list: &[&SourceInfo]| -> Vec<serde_json::Value> {
+        list.iter()
+            .take(JSON_LISTED)
+            .map(|s| serde_json::json!({"path": s.path, "kind": s.kind.name(), "reason": cut_reason(&s.reason)}))
+            .collect()
+    };
+    let rows: serde_json::Map<String, serde_json::Value> = TableId::ALL
+        .iter()
+        .map(|t| {
+            (
+                t.name().to_string(),
+                r.rows.get(t).copied().unwrap_or(0).into(),
+            )
+        })
+        .collect();
+    let ranges: serde_json::Map<String, serde_json::Value> = kind_ranges(r)
+        .into_iter()
+        .map(|(k, (f, l))| {
+            (
+                k.to_string(),
+                serde_json::json!([format_rfc3339(f, 0), format_rfc3339(l, 0)]),
+            )
+        })
+        .collect();
+    serde_json::json!({
+        "id": r.id,
+        "label": r.label,
+        "host": r.host,
+        "entries": {
+            "read": by.read,
+            "skipped": by.skipped.len(),
+            "failed": by.failed.len(),
+            "read_with_errors": by.partial.len(),
+        },
+        "skipped": listed(&by.skipped),
+        "failed": listed(&by.failed),
+        "read_with_errors": listed(&by.partial),
+        "rows": rows,
+        "time_ranges": ranges,
+        "incidents": r.findings.incidents.len(),
+    })
+}
+
 /// The entries of a bundle by what became of them.
 struct ByStatus<'r> {
     /// Entries read (in full or in part), per kind name.
@@ -169,8 +232,8 @@ fn rows_line(o: &mut String, r: &BundleReport) {
     let _ = writeln!(o, "  rows: {}", rows.join(" · "));
 }
 
-/// The time range of each kind of entry.
-fn time_ranges(o: &mut String, r: &BundleReport) {
+/// The earliest and latest time of each kind of entry.
+fn kind_ranges(r: &BundleReport) -> BTreeMap<&'static str, (i64, i64)> {
     let mut ranges: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for s in &r.sources {
         if let (Some(f), Some(l)) = (s.first_time, s.last_time) {
@@ -179,7 +242,12 @@ fn time_ranges(o: &mut String, r: &BundleReport) {
             e.1 = e.1.max(l);
         }
     }
-    for (k, (f, l)) in &ranges {
+    ranges
+}
+
+/// The time range of each kind of entry.
+fn time_ranges(o: &mut String, r: &BundleReport) {
+    for (k, (f, l)) in &kind_ranges(r) {
         let _ = writeln!(
             o,
             "  time range {k}: {} .. {}",
