@@ -64,7 +64,7 @@ fn accuracy_over_seeds_and_scenario_mixes() {
 
 fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v = Vec::new();
-    for name in ["findings.md", "findings.json"] {
+    for name in ["findings.md", "findings.html", "findings.json"] {
         v.push((
             name.to_string(),
             std::fs::read(root.join(name)).unwrap_or_default(),

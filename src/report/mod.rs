@@ -1,9 +1,11 @@
-//! Reports: `findings.md` for people, `findings.json` for machines, and SVG timelines
-//! next to them. Every file is written under a temporary name and renamed when
+//! Reports: `findings.md` for people, `findings.html` (the same, one self-contained
+//! page with the charts inside), `findings.json` for machines, and SVG timelines next
+//! to them. Every file is written under a temporary name and renamed when
 //! complete, so a report on disk is never half written.
 
 pub mod chart;
 pub mod escape;
+pub mod html;
 pub mod markdown;
 
 use crate::correlate::model::{Coverage, CrashSignature, Findings, Incident, Pattern, Recycle};
@@ -135,7 +137,8 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| Error::output(path.display().to_string(), e))
 }
 
-/// Writes findings.md, findings.json and the charts into `out`; returns the files.
+/// Writes findings.md, findings.html, findings.json and the charts into `out`; returns
+/// the files.
 pub fn write(
     out: &Path,
     all: &[Findings],
@@ -144,6 +147,7 @@ pub fn write(
     let mut files = Vec::new();
     let charts_dir = out.join("charts");
     let mut charts = Vec::new();
+    let mut svgs = BTreeMap::new();
     for (bundle_id, list) in days {
         for d in list {
             let (y, m, dd) = crate::time::civil_from_days(d.day);
@@ -156,7 +160,9 @@ pub fn write(
             std::fs::create_dir_all(&charts_dir)
                 .map_err(|e| Error::output(charts_dir.display().to_string(), e))?;
             let path = charts_dir.join(&name);
-            write_atomic(&path, chart::svg(d, &date).as_bytes())?;
+            let svg = chart::svg(d, &date);
+            write_atomic(&path, svg.as_bytes())?;
+            svgs.insert(format!("charts/{name}"), svg);
             charts.push((
                 bundle_id.clone(),
                 d.pool.clone(),
@@ -167,8 +173,13 @@ pub fn write(
         }
     }
     let md = out.join("findings.md");
-    write_atomic(&md, markdown::render(all, &charts).as_bytes())?;
+    let text = markdown::render(all, &charts);
+    write_atomic(&md, text.as_bytes())?;
     files.push(md);
+    let page = out.join("findings.html");
+    let html = html::render(&text, &svgs, markdown::INCIDENT_CHART);
+    write_atomic(&page, html.as_bytes())?;
+    files.push(page);
     let js = out.join("findings.json");
     write_atomic(&js, json(all).as_bytes())?;
     files.push(js);

@@ -1,13 +1,13 @@
 //! One incident: what happened, what to do, its impact and the reasons it counts, its
 //! facts and evidence; and the glossary of what those reasons mean.
 
-use super::{incident_anchor, joined, md, pool, when};
+use super::{incident_anchor, joined, md, pool, when, ChartLink, INCIDENT_CHART};
 use crate::correlate::model::{Findings, Incident};
 use crate::domain::{codes, httpsys};
 use crate::report::escape;
 use std::fmt::Write;
 
-pub(super) fn incident(o: &mut String, f: &Findings, i: &Incident) {
+pub(super) fn incident(o: &mut String, f: &Findings, i: &Incident, charts: &[ChartLink]) {
     let _ = writeln!(
         o,
         "<a id=\"{}\"></a>\n#### {} · {} · {} · {} – {}\n",
@@ -28,6 +28,15 @@ pub(super) fn incident(o: &mut String, f: &Findings, i: &Incident) {
     if !facts.is_empty() {
         let _ = writeln!(o, "**Facts.** {}.\n", facts.join("; "));
     }
+    if let Some(c) = chart_of(f, i, charts) {
+        let _ = writeln!(
+            o,
+            "**Timeline.** [{} {}]({} \"{INCIDENT_CHART}\")\n",
+            md(&c.1),
+            c.2,
+            c.3
+        );
+    }
     let _ = writeln!(o, "**Evidence.**\n");
     for e in &i.evidence {
         let at = match (e.line, e.record_id) {
@@ -45,6 +54,15 @@ pub(super) fn incident(o: &mut String, f: &Findings, i: &Incident) {
         );
     }
     o.push('\n');
+}
+
+/// The chart of the incident's pool on the day it starts, if one was drawn.
+fn chart_of<'c>(f: &Findings, i: &Incident, charts: &'c [ChartLink]) -> Option<&'c ChartLink> {
+    let pool = i.app_pool.as_deref()?;
+    let day = i.start.get(..10)?;
+    charts
+        .iter()
+        .find(|c| c.0 == f.bundle_id && c.1 == pool && c.2 == day)
 }
 
 fn impact_line(i: &Incident) -> String {

@@ -14,6 +14,9 @@ use std::fmt::Write;
 /// Chart links: (bundle id, pool, date, file).
 type ChartLink = (String, String, String, String);
 
+/// The title of an incident's chart link: the HTML report shows that chart open.
+pub const INCIDENT_CHART: &str = "incident timeline";
+
 /// The report for all bundles of a run; `charts` lists (bundle id, pool, date, file).
 pub fn render(all: &[Findings], charts: &[ChartLink]) -> String {
     let mut o = String::new();
@@ -47,7 +50,7 @@ fn bundle(o: &mut String, f: &Findings, charts: &[ChartLink]) {
         let _ = writeln!(o, "### Incidents\n");
     }
     for i in &f.incidents {
-        incident::incident(o, f, i);
+        incident::incident(o, f, i, charts);
     }
     incident::glossary(o, f);
 }
