@@ -265,3 +265,30 @@ fn utf16_logs_are_transcoded() {
     let src = read_table(&out, "sources");
     assert!(s(&src, "reason", 0).unwrap().contains("UTF-16"));
 }
+
+#[test]
+fn an_address_column_holds_an_address_or_is_flagged() {
+    // Elastic's beats test log, line 5: Markdown links where the addresses belong.
+    let file = corpus_dir().join("beats/access/test-iis-7.5.log");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    analyze(&[&file], &out);
+    let req = read_table(&out, "requests");
+    let row = (0..req.height())
+        .find(|&r| i(&req, "source_line", r) == Some(5))
+        .unwrap();
+    assert_eq!(s(&req, "c_ip", row), None);
+    assert_eq!(s(&req, "s_ip", row), None);
+    assert_eq!(s(&req, "invalid_fields", row).as_deref(), Some("c-ip,s-ip"));
+    let extra: serde_json::Value = serde_json::from_str(&s(&req, "extra", row).unwrap()).unwrap();
+    assert_eq!(extra["c-ip"], "[10.100.118.31](http://10.100.118.31)");
+    // Every other row's addresses parse, IPv6 zones in their own column.
+    for r in (0..req.height()).filter(|&r| r != row) {
+        let ip = s(&req, "c_ip", r).unwrap();
+        assert!(
+            ip.parse::<std::net::IpAddr>().is_ok(),
+            "line {:?}: {ip}",
+            i(&req, "source_line", r)
+        );
+    }
+}

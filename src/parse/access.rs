@@ -1,6 +1,6 @@
 //! IIS W3C access logs (domain.md §2) typed into the `requests` table.
 
-use crate::parse::values::{split_zone, w3svc_id};
+use crate::parse::values::w3svc_id;
 use crate::parse::w3c::{self, Field, Layout, Row, Typing, W3cFormat, W3cStats};
 use crate::parse::Emit;
 use crate::tables::requests::{RequestsRow, RequestsTable};
@@ -48,11 +48,11 @@ impl W3cFormat for Access {
         let sc_bytes = x.int::<i64>(r, Field::ScBytes);
         let cs_bytes = x.int::<i64>(r, Field::CsBytes);
         let time_taken = x.int::<i64>(r, Field::TimeTaken);
+        let (c_ip, c_zone) = x.ip(r, Field::CIp);
+        let (s_ip, s_zone) = x.ip(r, Field::SIp);
         let (extra, invalid_fields) = x.finish(r);
         let site_name = r.get(Field::SSiteName);
         let site_id = site_name.and_then(w3svc_id).or(self.site_hint);
-        let (c_ip, c_zone) = r.get(Field::CIp).map(split_zone).unzip();
-        let (s_ip, s_zone) = r.get(Field::SIp).map(split_zone).unzip();
         let start_time = match (time, time_taken) {
             (Some(t), Some(ms)) => ms.checked_mul(1000).and_then(|us| t.checked_sub(us)),
             _ => None,
@@ -67,14 +67,14 @@ impl W3cFormat for Access {
             site_name,
             s_computername: r.get(Field::SComputerName),
             s_ip,
-            s_ip_zone: s_zone.flatten(),
+            s_ip_zone: s_zone,
             s_port,
             cs_method: r.get(Field::CsMethod),
             cs_uri_stem: r.get(Field::CsUriStem).or(r.get(Field::CsUri)),
             cs_uri_query: r.get(Field::CsUriQuery),
             cs_username: r.get(Field::CsUsername),
             c_ip,
-            c_ip_zone: c_zone.flatten(),
+            c_ip_zone: c_zone,
             cs_version: r.get(Field::CsVersion),
             user_agent: r.get(Field::UserAgent),
             cookie: r.get(Field::Cookie),

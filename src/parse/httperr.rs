@@ -1,7 +1,6 @@
 //! HTTP.sys error logs (HTTPERR, domain.md §1) typed into the `httperr` table.
 
 use crate::domain::ReasonClass;
-use crate::parse::values::split_zone;
 use crate::parse::w3c::{self, Field, Layout, Row, Typing, W3cFormat, W3cStats};
 use crate::parse::Emit;
 use crate::tables::httperr::{HttperrRow, HttperrTable};
@@ -39,9 +38,9 @@ impl W3cFormat for Httperr {
         let streamid = x.int::<i64>(r, Field::StreamId);
         let status = x.int::<i32>(r, Field::ScStatus);
         let site_id = x.int::<i64>(r, Field::SSiteId);
+        let (c_ip, c_zone) = x.ip(r, Field::CIp);
+        let (s_ip, s_zone) = x.ip(r, Field::SIp);
         let (extra, invalid_fields) = x.finish(r);
-        let (c_ip, c_zone) = r.get(Field::CIp).map(split_zone).unzip();
-        let (s_ip, s_zone) = r.get(Field::SIp).map(split_zone).unzip();
         let reason = r.get(Field::SReason);
         table.push(&HttperrRow {
             bundle_id: Some(emit.bundle_id),
@@ -49,10 +48,10 @@ impl W3cFormat for Httperr {
             source_line: Some(r.line as i64),
             time,
             c_ip,
-            c_ip_zone: c_zone.flatten(),
+            c_ip_zone: c_zone,
             c_port,
             s_ip,
-            s_ip_zone: s_zone.flatten(),
+            s_ip_zone: s_zone,
             s_port,
             cs_version: r.get(Field::CsVersion),
             cs_method: r.get(Field::CsMethod),

@@ -4,7 +4,7 @@
 
 use super::fields::{Field, Layout};
 use super::reader::{read_w3c, Row, W3cSink, W3cStats};
-use crate::parse::values::{parse_num, Extra};
+use crate::parse::values::{parse_num, split_zone, Extra};
 use crate::parse::Carried;
 use crate::parse::{Emit, ErrorReport};
 use std::io::Read;
@@ -65,6 +65,21 @@ impl<'x> Typing<'x> {
             self.extra.invalid(f.name(), v.unwrap_or_default());
             None
         })
+    }
+
+    /// The address in `f` and its IPv6 zone (`fe80::1%3`); `None` when absent, and when
+    /// the value is not an IP address (it is then kept in `extra` and the field named
+    /// in `invalid_fields`: an address column holds an address or is flagged).
+    pub fn ip<'r>(&mut self, row: &Row<'r>, f: Field) -> (Option<&'r str>, Option<&'r str>) {
+        let Some(v) = row.get(f) else {
+            return (None, None);
+        };
+        let (addr, zone) = split_zone(v);
+        if addr.parse::<std::net::IpAddr>().is_ok() {
+            return (Some(addr), zone);
+        }
+        self.extra.invalid(f.name(), v);
+        (None, None)
     }
 
     /// Keeps every custom field of `row` that has a value, and returns the row's
