@@ -193,6 +193,9 @@ fn classify_w3c_header(software: Option<&str>, fields: Option<&str>) -> Classifi
     let names: Vec<&str> = fields
         .map(|f| f.split_whitespace().collect())
         .unwrap_or_default();
+    if names.iter().any(|n| n.eq_ignore_ascii_case("x-session")) {
+        return classified(Kind::Other, Some(FTP_LOG.into()));
+    }
     if let Some(sw) = software {
         if sw.starts_with("Microsoft HTTP API")
             || names.iter().any(|n| n.eq_ignore_ascii_case("s-reason"))
@@ -228,6 +231,47 @@ fn file_name(path: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase()
 }
 
+/// The reason an IIS FTP service log is not read.
+const FTP_LOG: &str = "IIS FTP service log (W3C framing, FTP commands and session ids): recognized, not read (corvid reads the web server's logs)";
+
+/// A line of the IIS FTP service's default layout (date time c-ip cs-username s-ip
+/// s-port cs-method cs-uri-stem sc-status sc-win32-status sc-substatus x-session
+/// x-fullpath): an FTP command or channel event as the method, a GUID as the session.
+fn is_ftp_line(values: &[&str]) -> bool {
+    const COMMANDS: &[&str] = &[
+        "ControlChannelOpened",
+        "ControlChannelClosed",
+        "DataChannelOpened",
+        "DataChannelClosed",
+        "USER",
+        "PASS",
+        "QUIT",
+        "CWD",
+        "PWD",
+        "LIST",
+        "NLST",
+        "RETR",
+        "STOR",
+        "PASV",
+        "EPSV",
+        "PORT",
+        "TYPE",
+        "SYST",
+        "FEAT",
+        "OPTS",
+        "MKD",
+        "RMD",
+        "DELE",
+        "SIZE",
+        "MDTM",
+        "AUTH",
+        "PBSZ",
+        "PROT",
+    ];
+    let guid = |v: &str| v.len() == 36 && v.bytes().filter(|&b| b == b'-').count() == 4;
+    values.len() == 13 && COMMANDS.contains(&values[6]) && guid(values[11])
+}
+
 fn classify_headerless(path: &str, line: &str) -> Classified {
     let parts: Vec<&str> = line.split(", ").collect();
     if parts.len() >= 14
@@ -250,6 +294,9 @@ fn classify_headerless(path: &str, line: &str) -> Classified {
         );
     }
     let values: Vec<&str> = line.split(' ').collect();
+    if is_ftp_line(&values) {
+        return classified(Kind::Other, Some(FTP_LOG.into()));
+    }
     let lower = path.to_ascii_lowercase();
     let name = file_name(path);
     let httperr_path = lower.split('/').any(|c| c == "httperr") || name.starts_with("httperr");
@@ -344,6 +391,18 @@ mod tests {
         let c = classify("pf.log", b"#Verson: 1.0\r\n#Software: Microsoft Internet Connection Firewall\r\n#Fields: date time action\r\n");
         assert_eq!(c.kind, Kind::Other);
         assert!(c.reason.unwrap().contains("Internet Connection Firewall"));
+    }
+
+    #[test]
+    fn iis_ftp_logs_are_skipped_for_what_they_are() {
+        // Elastic's test-iis-ftp.log: header-less, the FTP service's default layout.
+        let line = b"2022-10-05 10:43:56 172.16.1.1 user1 192.168.2.2 21 ControlChannelClosed - - 0 0 8124db49-68d2-461c-a95b-d92ad1e8af15 -\n";
+        let with_header = b"#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time c-ip cs-username s-ip s-port cs-method cs-uri-stem sc-status sc-win32-status sc-substatus x-session x-fullpath\r\n";
+        for head in [&line[..], &with_header[..]] {
+            let c = classify("u_ex221005.log", head);
+            assert_eq!(c.kind, Kind::Other);
+            assert!(c.reason.unwrap().starts_with("IIS FTP service log"));
+        }
     }
 
     #[test]
