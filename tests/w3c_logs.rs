@@ -292,3 +292,29 @@ fn an_address_column_holds_an_address_or_is_flagged() {
         );
     }
 }
+
+#[test]
+fn a_line_that_fits_an_earlier_fields_layout_is_read_with_it() {
+    // Elastic's beats test.log: the 15-field layout of line 4, then a 22-field header at
+    // line 14, then (lines 16-17) two 15-value lines of a Struts attack.
+    let file = corpus_dir().join("beats/access/test.log");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    analyze(&[&file], &out);
+    let req = read_table(&out, "requests");
+    assert_eq!(read_table(&out, "parse_errors").height(), 0);
+    for line in [16usize, 17] {
+        // The truth from the line itself, split as the 15-field layout says.
+        let v: Vec<&str> = text.lines().nth(line - 1).unwrap().split(' ').collect();
+        assert_eq!(v.len(), 15);
+        let r = (0..req.height())
+            .find(|&r| i(&req, "source_line", r) == Some(line as i64))
+            .unwrap_or_else(|| panic!("line {line} not read"));
+        assert_eq!(s(&req, "c_ip", r).as_deref(), Some(v[8]));
+        assert_eq!(i(&req, "s_port", r), v[6].parse().ok());
+        assert_eq!(i(&req, "sc_status", r), v[11].parse().ok());
+        assert_eq!(i(&req, "sc_win32_status", r), v[13].parse().ok());
+        assert_eq!(i(&req, "time_taken_ms", r), v[14].parse().ok());
+    }
+}

@@ -137,6 +137,7 @@ pub fn read_w3c(
     let mut r = LineLoop {
         st: W3cStats::default(),
         layout: None,
+        earlier: Vec::new(),
         day_hint: None,
         spans: Vec::with_capacity(32),
         scratch: String::new(),
@@ -176,6 +177,10 @@ struct LineLoop {
     st: W3cStats,
     /// The layout of the last `#Fields:` directive.
     layout: Option<Layout>,
+    /// The layouts of the file's earlier `#Fields` directives, oldest first: a line
+    /// whose values do not fit the last one is read with the latest that they fit (a
+    /// server whose logging fields changed and changed back, as Elastic reads it).
+    earlier: Vec<Layout>,
     /// Day number from the last `#Date:` directive.
     day_hint: Option<i64>,
     /// Where the values of the current line are.
@@ -271,7 +276,8 @@ impl LineLoop {
         match name.trim().to_ascii_lowercase().as_str() {
             "fields" => {
                 let names: Vec<String> = value.split_whitespace().map(str::to_string).collect();
-                self.layout = Some(Layout::new(names, no, false));
+                let old = self.layout.replace(Layout::new(names, no, false));
+                self.earlier.extend(old);
             }
             "date" | "start-date" => {
                 if let Some(t) = parse_date_time(value) {
@@ -317,13 +323,23 @@ impl LineLoop {
                 }
             }
         };
-        if self.spans.len() != bound.len()
-            && !refit(t, bound.len(), &mut self.spans, &mut self.scratch)
+        let bound = if self.spans.len() == bound.len()
+            || refit(t, bound.len(), &mut self.spans, &mut self.scratch)
         {
-            let reason = mismatch(t, bound);
-            let raw = text::truncate(t, 4096).to_string();
-            return self.reject(sink, no, offset, reason, raw);
-        }
+            bound
+        } else {
+            split_fields(t, &mut self.spans);
+            self.scratch.clear();
+            let n = self.spans.len();
+            match self.earlier.iter().rev().find(|l| l.len() == n) {
+                Some(l) => l,
+                None => {
+                    let reason = mismatch(t, bound);
+                    let raw = text::truncate(t, 4096).to_string();
+                    return self.reject(sink, no, offset, reason, raw);
+                }
+            }
+        };
         let row = Row {
             line: no,
             offset,
