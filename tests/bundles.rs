@@ -166,6 +166,7 @@ fn same_input_same_bytes_and_reruns_replace() {
     assert!(
         files_a.iter().all(|(p, _)| p.ends_with(".parquet")
             || p == "findings.md"
+            || p == "findings.html"
             || p == "findings.json"
             || p.starts_with("charts/") && p.ends_with(".svg")),
         "only finished files remain: {:?}",
