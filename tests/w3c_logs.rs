@@ -318,3 +318,34 @@ fn a_line_that_fits_an_earlier_fields_layout_is_read_with_it() {
         assert_eq!(i(&req, "time_taken_ms", r), v[14].parse().ok());
     }
 }
+
+#[test]
+fn header_less_lines_of_different_layouts_read_as_elastic_reads_them() {
+    // Elastic's test-iis10-access.log has no header; its lines have 16 or 18 values.
+    // Expected values from Elastic's test-iis10-access.log-expected.json (the
+    // elastic/integrations iis package), as quoted in issue 17.
+    let file = corpus_dir().join("elastic-integrations/test-iis10-access.log");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    analyze(&[&file], &out);
+    let req = read_table(&out, "requests");
+    let at = |line: i64| {
+        (0..req.height())
+            .find(|&r| i(&req, "source_line", r) == Some(line))
+            .unwrap()
+    };
+    let r = at(8);
+    assert_eq!(i(&req, "sc_status", r), Some(200));
+    assert_eq!(i(&req, "sc_substatus", r), Some(0));
+    assert_eq!(i(&req, "sc_win32_status", r), Some(0));
+    assert_eq!(i(&req, "sc_bytes", r), Some(862954));
+    assert_eq!(i(&req, "cs_bytes", r), Some(907));
+    assert_eq!(i(&req, "time_taken_ms", r), Some(12));
+    assert_eq!(s(&req, "cs_host", r), None);
+    let r = at(3);
+    assert_eq!(
+        s(&req, "cookie", r).as_deref(),
+        Some("BIGipServerYAkgvoMHHYQAGkWEWadfsadfnyAqAere=27246369425.20480.0000")
+    );
+    assert_eq!(s(&req, "referer", r).as_deref(), Some("itweb.acx.co"));
+}

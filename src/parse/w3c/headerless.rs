@@ -162,6 +162,43 @@ const ACCESS_16_COMPUTER: &[Field] = &[
     Field::ScWin32Status,
     Field::TimeTaken,
 ];
+const ACCESS_16_COOKIE: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::SIp,
+    Field::CsMethod,
+    Field::CsUriStem,
+    Field::CsUriQuery,
+    Field::SPort,
+    Field::CsUsername,
+    Field::CIp,
+    Field::UserAgent,
+    Field::Cookie,
+    Field::Referer,
+    Field::ScStatus,
+    Field::ScSubstatus,
+    Field::ScWin32Status,
+    Field::TimeTaken,
+];
+const ACCESS_17_BYTES: &[Field] = &[
+    Field::Date,
+    Field::Time,
+    Field::SIp,
+    Field::CsMethod,
+    Field::CsUriStem,
+    Field::CsUriQuery,
+    Field::SPort,
+    Field::CsUsername,
+    Field::CIp,
+    Field::UserAgent,
+    Field::Referer,
+    Field::ScStatus,
+    Field::ScSubstatus,
+    Field::ScWin32Status,
+    Field::ScBytes,
+    Field::CsBytes,
+    Field::TimeTaken,
+];
 const ACCESS_18_COOKIE_BYTES: &[Field] = &[
     Field::Date,
     Field::Time,
@@ -213,6 +250,8 @@ const ACCESS_LAYOUTS: &[&[Field]] = &[
     ACCESS_15,
     ACCESS_16_HOST,
     ACCESS_16_COMPUTER,
+    ACCESS_16_COOKIE,
+    ACCESS_17_BYTES,
     ACCESS_18_COOKIE_BYTES,
     ACCESS_22,
 ];
@@ -251,8 +290,26 @@ fn fits(fields: &[Field], values: &[&str]) -> bool {
         | Field::SSiteId
         | Field::StreamId => num_or_dash(v),
         Field::SReason => httpsys::is_known(v),
+        Field::SIp | Field::CIp => *v == "-" || is_address(v),
+        Field::CsMethod => {
+            *v == "-"
+                || v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        }
+        // A host name is not a number (a status read one place too early).
+        Field::CsHost => !is_num(v),
+        // A referrer is a URL (or a bare host), not a `name=value` cookie.
+        Field::Referer => *v == "-" || v.contains("://") || !v.contains('='),
         _ => true,
     })
+}
+
+/// An IP address, with or without an IPv6 zone.
+fn is_address(v: &str) -> bool {
+    crate::parse::values::split_zone(v)
+        .0
+        .parse::<std::net::IpAddr>()
+        .is_ok()
 }
 
 /// The HTTP.sys layout a header-less line fits, if any.
