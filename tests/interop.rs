@@ -64,3 +64,29 @@ fn the_queries_run_on_the_sample_dataset_in_duckdb_and_polars() {
     );
     assert!(String::from_utf8_lossy(&res.stdout).contains("all queries checked"));
 }
+
+#[test]
+fn the_iis_query_library_agrees_in_duckdb_polars_and_an_independent_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/WEB01_20240304_seed7.zip");
+    analyze(&[&sample], &out);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/check_iis_library.py");
+    let res = Command::new("python3")
+        .arg(&script)
+        .arg(&out)
+        .output()
+        .expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        res.status.success(),
+        "{}\n{stderr}",
+        String::from_utf8_lossy(&res.stdout)
+    );
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert_eq!(
+        stdout.lines().last(),
+        Some("all IIS library queries checked"),
+        "{stdout}"
+    );
+}
