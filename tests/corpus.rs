@@ -162,3 +162,51 @@ fn corpus_files_one_by_one_never_abort_the_run() {
         DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
     );
 }
+
+#[test]
+fn carved_records_are_complete_events_and_never_copies_of_live_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    analyze(&[&corpus_dir()], &out);
+    let ev = read_table(&out, "events");
+    let recovered = ev.column("recovered").unwrap().bool().unwrap().clone();
+    let carved = ev.filter(&recovered).unwrap();
+    let live = ev.filter(&!&recovered).unwrap();
+    for c in ["time", "provider", "event_id"] {
+        assert_eq!(
+            carved.column(c).unwrap().null_count(),
+            0,
+            "a carved record without {c}"
+        );
+    }
+    let copies = carved
+        .join(
+            &live,
+            ["source_file", "record_id"],
+            ["source_file", "record_id"],
+            JoinArgs::new(JoinType::Inner),
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        copies.height(),
+        0,
+        "carved copies of live records: {copies}"
+    );
+    eprintln!("{} carved records kept", carved.height());
+    // EVTX-ATTACK-SAMPLES' appcmd discovery log: 40 live records and 5 carved copies of
+    // them (45 rows before).
+    let m = read_table(&out, "sources");
+    let row = (0..m.height())
+        .find(|&r| {
+            s(&m, "source_file", r)
+                .unwrap()
+                .ends_with("discovery_sysmon_1_iis_pwd_and_config_discovery_appcmd.evtx")
+        })
+        .unwrap();
+    assert_eq!(i(&m, "rows", row), Some(40));
+    assert_eq!(s(&m, "status", row).as_deref(), Some("parsed"));
+    assert!(s(&m, "reason", row)
+        .unwrap()
+        .contains("5 carved record(s) dropped: copies"));
+}

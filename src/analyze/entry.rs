@@ -255,6 +255,18 @@ fn read_evtx(
             st.repeated
         ));
     }
+    if st.carved_copies > 0 {
+        notes.push(format!(
+            "{} carved record(s) dropped: copies of live records",
+            st.carved_copies
+        ));
+    }
+    if st.carved_incomplete > 0 {
+        notes.push(format!(
+            "{} carved record(s) dropped: no complete event (time, provider, event id) to confirm them",
+            st.carved_incomplete
+        ));
+    }
     SourceInfo {
         path: entry.path.clone(),
         kind,

@@ -29,9 +29,14 @@ pub struct EvtxStats {
     pub failures: u64,
     /// Records carved from unallocated space.
     pub recovered: u64,
-    /// Records dropped because a record with the same id was read before (a chunk
-    /// repeated in a damaged or doctored file, or an old copy carved).
+    /// Live records dropped because a record with the same id was read before (a chunk
+    /// repeated in a damaged or doctored file).
     pub repeated: u64,
+    /// Carved records dropped: a copy of a live record (same record id).
+    pub carved_copies: u64,
+    /// Carved records dropped: they render to no complete event (time, provider and
+    /// event id), so nothing confirms them.
+    pub carved_incomplete: u64,
     /// Lifecycle rows produced.
     pub lifecycle: u64,
     /// Earliest event time.
@@ -108,6 +113,7 @@ pub fn read(path: &Path, emit: &mut Emit<'_>) -> EvtxStats {
             }
         }
     }
+    rows.push_carved(&mut st, emit);
     emit.flush(&mut rows.events, true);
     emit.flush(&mut rows.life, true);
     st.computer = rows
@@ -126,6 +132,9 @@ struct FileRows {
     computers: BTreeMap<String, u64>,
     /// Record ids read so far.
     seen: HashSet<i64>,
+    /// Records carved from slack, kept until every live record is read: a carved copy
+    /// of a live record is dropped whichever comes first.
+    carved: Vec<DecodedRecord>,
 }
 
 impl FileRows {
@@ -135,11 +144,36 @@ impl FileRows {
             life: LifecycleTable::with_capacity(256),
             computers: BTreeMap::new(),
             seen: HashSet::new(),
+            carved: Vec::new(),
+        }
+    }
+
+    /// The carved records that are neither copies of a live record nor incomplete.
+    fn push_carved(&mut self, st: &mut EvtxStats, emit: &mut Emit<'_>) {
+        for rec in std::mem::take(&mut self.carved) {
+            let ev = &rec.ev;
+            if self.seen.contains(&rec.record_id) {
+                st.carved_copies += 1;
+            } else if rec.time.is_none() || ev.provider.is_none() || ev.event_id.is_none() {
+                st.carved_incomplete += 1;
+            } else {
+                self.add(rec, st, emit);
+            }
+        }
+    }
+
+    /// Takes one record: a carved one waits for the end of the file, a live one whose
+    /// id was read before is dropped, any other is added.
+    fn push(&mut self, rec: DecodedRecord, st: &mut EvtxStats, emit: &mut Emit<'_>) {
+        if rec.recovered {
+            self.carved.push(rec);
+        } else {
+            self.add(rec, st, emit);
         }
     }
 
     /// Adds one record's rows and counts it in `st`; full batches go to `emit`.
-    fn push(&mut self, rec: DecodedRecord, st: &mut EvtxStats, emit: &mut Emit<'_>) {
+    fn add(&mut self, rec: DecodedRecord, st: &mut EvtxStats, emit: &mut Emit<'_>) {
         let DecodedRecord {
             ev,
             time,
