@@ -370,7 +370,9 @@ impl<'a> Records<'a> {
         if self.quoting && rest.starts_with('"') {
             return self.quoted(start_line);
         }
-        let end = rest.find([self.delimiter, '\n']).unwrap_or(rest.len());
+        // Delimiters are ASCII (tab, `;`, `,`): a byte search.
+        let end =
+            memchr::memchr2(self.delimiter as u8, b'\n', rest.as_bytes()).unwrap_or(rest.len());
         let value = Cow::Borrowed(rest[..end].trim_end_matches('\r'));
         let at_end = end == rest.len() || rest[end..].starts_with('\n');
         self.pos += (end + 1).min(rest.len());
@@ -391,7 +393,7 @@ impl<'a> Records<'a> {
         let mut lines = 0u64;
         let mut seg = i;
         let value = loop {
-            let Some(off) = text[i..].find(['"', '\n']) else {
+            let Some(off) = memchr::memchr2(b'"', b'\n', &bytes[i..]) else {
                 return Err(self.broken(
                     start_line,
                     "a quoted value is not closed before the end of the file",
@@ -432,8 +434,8 @@ impl<'a> Records<'a> {
         if !tail.is_empty() {
             value.to_mut().push_str(&tail);
         }
-        if value.contains("\r\n") {
-            value = Cow::Owned(value.replace("\r\n", "\n"));
+        if memchr::memchr(b'\r', value.as_bytes()).is_some() {
+            value = Cow::Owned(crlf_to_lf(&value));
         }
         Ok((value, at_end))
     }
@@ -487,4 +489,19 @@ impl<'a> Iterator for Records<'a> {
             return Some(Ok((start_line, fields)));
         }
     }
+}
+
+/// `text` with each CR LF made LF (a lone CR is kept).
+fn crlf_to_lf(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut seg = 0;
+    for i in memchr::memchr_iter(b'\r', b) {
+        if b.get(i + 1) == Some(&b'\n') {
+            out.push_str(&text[seg..i]);
+            seg = i + 1;
+        }
+    }
+    out.push_str(&text[seg..]);
+    out
 }
