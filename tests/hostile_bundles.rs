@@ -43,13 +43,7 @@ fn analyze_measured(input: &Path, out: &Path) -> (i32, u64) {
         .arg(input)
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    let mib = err
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("peak_rss_mib="))
-        .unwrap_or_else(|| panic!("no peak_rss_mib in {err}"))
-        .parse()
-        .unwrap();
+    let mib = peak_rss_mib(&String::from_utf8_lossy(&o.stderr));
     (o.status.code().unwrap_or(-1), mib)
 }
 

@@ -216,3 +216,15 @@ impl Rng {
         (self.below(2) == 0).then(|| f(self))
     }
 }
+
+/// The peak resident memory (MiB) a `corvid analyze --timings` run reports on stderr:
+/// its own high-water mark (`wait4` would also count the test process it is spawned
+/// from).
+pub fn peak_rss_mib(stderr: &str) -> u64 {
+    stderr
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("peak_rss_mib="))
+        .unwrap_or_else(|| panic!("no peak_rss_mib in {stderr}"))
+        .parse()
+        .unwrap()
+}
