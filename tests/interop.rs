@@ -90,3 +90,29 @@ fn the_iis_query_library_agrees_in_duckdb_polars_and_an_independent_computation(
         "{stdout}"
     );
 }
+
+#[test]
+fn corpus_rows_agree_with_the_expected_outputs_elastic_and_plaso_publish() {
+    // Filebeat's and the Elastic integration's pipeline-test outputs and plaso's parser
+    // tests for the corpus files, field by field (tests/fixtures/expected/); formatting
+    // choices are documented in the checker, anything else fails.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    analyze(&[&corpus_dir()], &out);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let res = Command::new("python3")
+        .arg(root.join("tests/interop/check_expected_outputs.py"))
+        .arg(&out)
+        .arg(root.join("tests/fixtures/expected"))
+        .env("CORVID_CORPUS", corpus_dir())
+        .output()
+        .expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert!(res.status.success(), "{stdout}\n{stderr}");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("expected outputs: ") && last.ends_with(", 0 other differences"),
+        "{stdout}"
+    );
+}
