@@ -75,7 +75,7 @@ impl<'x> Typing<'x> {
             return (None, None);
         };
         let (addr, zone) = split_zone(v);
-        if addr.parse::<std::net::IpAddr>().is_ok() {
+        if is_ipv4(addr.as_bytes()) || addr.parse::<std::net::Ipv6Addr>().is_ok() {
             return (Some(addr), zone);
         }
         self.extra.invalid(f.name(), v);
@@ -98,6 +98,34 @@ impl<'x> Typing<'x> {
         let x: &'x Extra = x;
         (x.json(), x.invalid_names())
     }
+}
+
+/// Whether `b` is a dotted-quad IPv4 address, as `Ipv4Addr`'s parser decides (four
+/// decimal octets up to 255, no leading zeros) in one pass over the bytes: most
+/// addresses in a log are IPv4, and the standard parser cost 5 % of a W3C run.
+fn is_ipv4(b: &[u8]) -> bool {
+    let (mut dots, mut octet, mut digits) = (0, 0u32, 0);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                if digits == 3 || (digits == 1 && octet == 0) {
+                    return false;
+                }
+                octet = octet * 10 + u32::from(c - b'0');
+                digits += 1;
+                if octet > 255 {
+                    return false;
+                }
+            }
+            b'.' if digits > 0 && dots < 3 => {
+                dots += 1;
+                octet = 0;
+                digits = 0;
+            }
+            _ => return false,
+        }
+    }
+    dots == 3 && digits > 0
 }
 
 /// Batches the rows of one format's file.
@@ -127,5 +155,39 @@ impl<F: W3cFormat> W3cSink for FormatSink<'_, '_, F> {
 
     fn stopped(&self) -> bool {
         self.emit.failed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_ipv4;
+
+    #[test]
+    fn ipv4_as_the_standard_parser_decides() {
+        for v in [
+            "10.0.0.1",
+            "255.255.255.255",
+            "0.0.0.0",
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1..2.3",
+            ".1.2.3",
+            "1.2.3.",
+            "1.2.3.4 ",
+            "a.b.c.d",
+            "",
+            "1.2.3.00",
+            "192.168.001.1",
+            "999.1.1.1",
+            "1.2.3.4%5",
+        ] {
+            assert_eq!(
+                is_ipv4(v.as_bytes()),
+                v.parse::<std::net::Ipv4Addr>().is_ok(),
+                "{v:?}"
+            );
+        }
     }
 }
