@@ -124,16 +124,25 @@ fn memory_does_not_grow_with_the_number_of_members_or_files() {
 fn two_servers_folders_with_the_same_names_and_sizes_keep_their_own_rows() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
+    // Over 320 KiB each: the id digests five samples of every file.
+    let rows = 5_000;
     for (host, ip) in [("WEB01", "10.0.0.1"), ("WEB02", "10.0.0.9")] {
         let b = dir.path().join(host).join("bundle");
         write_tree(
             &b,
-            &[("W3SVC1/u_ex240304.log", w3c_log(50, ip, "\r\n").as_bytes())],
+            &[(
+                "W3SVC1/u_ex240304.log",
+                w3c_log(rows, ip, "\r\n").as_bytes(),
+            )],
         );
         analyze(&[&b], &out);
     }
     let req = read_table(&out, "requests");
-    assert_eq!(req.height(), 100, "the second folder replaced the first");
+    assert_eq!(
+        req.height(),
+        2 * rows,
+        "the second folder replaced the first"
+    );
     let ids = req.column("bundle_id").unwrap().n_unique().unwrap();
     assert_eq!(ids, 2);
     // Loose files too.
@@ -142,7 +151,7 @@ fn two_servers_folders_with_the_same_names_and_sizes_keep_their_own_rows() {
         let f = dir.path().join(host).join("bundle/W3SVC1/u_ex240304.log");
         analyze(&[&f], &out);
     }
-    assert_eq!(read_table(&out, "requests").height(), 100);
+    assert_eq!(read_table(&out, "requests").height(), 2 * rows);
 }
 
 #[test]
