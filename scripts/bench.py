@@ -235,7 +235,7 @@ def bench_exports(args):
     work = Path(args.work) / "exports"
     bundle, _, _ = simulate(args, work / "sim", ["--scenario", str(REPO / "scripts/bench-evtx.toml"),
                                                   "--event-forms", "viewer_csv,powershell_csv",
-                                                  "--timezone", "America/New_York"])
+                                                  "--tz", "America/New_York"])
     rows = []
     with zipfile.ZipFile(bundle) as z:
         names = [n for n in z.namelist() if n.startswith("EventLogs/") and n.endswith(".csv")]
@@ -364,7 +364,7 @@ def report(args, rows, ev, prof, exports=None):
     if exports:
         L += ["", "## Event logs exported as CSV: DuckDB `read_csv` against corvid on the same files", "",
               "The System and Application logs of `scripts/bench-evtx.toml` exported as Event Viewer CSV and as "
-              "PowerShell `Export-Csv` (`corvid simulate --event-forms viewer_csv,powershell_csv --timezone "
+              "PowerShell `Export-Csv` (`corvid simulate --event-forms viewer_csv,powershell_csv --tz "
               "America/New_York`). DuckDB: `COPY (SELECT * FROM read_csv(file, all_varchar=true, ...)) TO "
               "'...parquet'` in-process (quoted multi-line messages; no date parsing, no fields read from the "
               "messages). corvid: `corvid analyze FILES --tz America/New_York` (messages read back into fields "

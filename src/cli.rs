@@ -131,7 +131,8 @@ pub struct SimulateArgs {
     pub event_forms: Option<Vec<EventForm>>,
 
     /// The server's time zone: an IANA name such as Europe/Berlin, or UTC (default).
-    #[arg(long, value_name = "ZONE")]
+    /// `--tz`, as `analyze` names it (`--timezone` is kept as an alias).
+    #[arg(long = "tz", alias = "timezone", value_name = "ZONE")]
     pub timezone: Option<String>,
 }
 
