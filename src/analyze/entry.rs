@@ -237,35 +237,17 @@ fn read_evtx(
         return SourceInfo::failed(&entry.path, kind, entry.size, e);
     }
     let mut notes = st.notes.clone();
-    if st.failures > 0 {
-        notes.push(format!(
-            "{} chunk(s) or record(s) could not be read (see parse_errors)",
-            st.failures
-        ));
-    }
-    if st.recovered > 0 {
-        notes.push(format!(
-            "{} record(s) carved from unallocated space",
-            st.recovered
-        ));
-    }
-    if st.repeated > 0 {
-        notes.push(format!(
-            "{} record(s) dropped: each repeats the record id of one read before (a repeated chunk)",
-            st.repeated
-        ));
-    }
-    if st.carved_copies > 0 {
-        notes.push(format!(
-            "{} carved record(s) dropped: copies of live records",
-            st.carved_copies
-        ));
-    }
-    if st.carved_incomplete > 0 {
-        notes.push(format!(
-            "{} carved record(s) dropped: no complete event (time, provider, event id) to confirm them",
-            st.carved_incomplete
-        ));
+    let counted = [
+        (st.failures, "chunk(s) or record(s) could not be read (see parse_errors)"),
+        (st.recovered, "record(s) carved from unallocated space"),
+        (st.repeated, "record(s) dropped: each repeats the record id of one read before (a repeated chunk)"),
+        (st.carved_copies, "carved record(s) dropped: copies of live records"),
+        (st.carved_incomplete, "carved record(s) dropped: no complete event (time, provider, event id) to confirm them"),
+    ];
+    for (n, what) in counted {
+        if n > 0 {
+            notes.push(format!("{n} {what}"));
+        }
     }
     SourceInfo {
         path: entry.path.clone(),

@@ -326,48 +326,17 @@ fn infer(
     evidence: &Evidence,
     resolution_s: u32,
 ) -> Placement {
-    let unknown = |why: String| {
-        Placement {
-        basis: TimeBasis::Unknown,
-        clock: Clock::Fixed { offset_s: 0 },
-        support: 0,
-        note: format!(
-            "local time; offset unknown ({why}): times are taken as UTC, so joins with other sources may be off by hours; give --tz or --utc-offset"
-        ),
-    }
-    };
     if events.is_empty() {
-        return unknown(
-            "no UTC time in the file, and no event in it that other sources could confirm".into(),
+        return unknown_offset(
+            "no UTC time in the file, and no event in it that other sources could confirm",
         );
     }
     if evidence.is_empty() {
-        return unknown(
-            "no UTC time in the file, and no UTC evidence in the bundle to align it with (HTTP.sys lines of a failing pool, an .evtx)".into(),
+        return unknown_offset(
+            "no UTC time in the file, and no UTC evidence in the bundle to align it with (HTTP.sys lines of a failing pool, an .evtx)",
         );
     }
-    let mut scored: Vec<(Clock, Score)> = distinct_on(events, clocks_for(range.0, range.1))
-        .into_iter()
-        .map(|c| {
-            let s = score(&c, events, evidence, resolution_s);
-            (c, s)
-        })
-        .collect();
-    // Stable: among equal scores the first candidate (fixed offsets first) leads.
-    scored.sort_by_key(|(_, s)| std::cmp::Reverse(s.total()));
-    let (best, bs) = &scored[0];
-    // The runner-up is the best clock that places the aligned events elsewhere (one
-    // that differs only on events no evidence speaks for is no rival).
-    let aligned = aligned_events(best, events, evidence, resolution_s);
-    let (next, ns) = &scored[1..]
-        .iter()
-        .find(|(c, _)| {
-            aligned
-                .iter()
-                .any(|e| c.to_utc(e.local).0 != best.to_utc(e.local).0)
-        })
-        .cloned()
-        .unwrap_or((Clock::Fixed { offset_s: 0 }, Score::default()));
+    let ((best, bs), (next, ns)) = best_and_rival(events, range, evidence, resolution_s);
     let describe = |c: &Clock| {
         c.describe(
             range.0.and_utc().timestamp_micros(),
@@ -383,26 +352,69 @@ fn infer(
         )
     };
     if bs.total() < 2 || bs.total() < ns.total() + 2 {
-        return unknown(format!(
+        return unknown_offset(&format!(
             "too little UTC evidence: best {} with {}, next {} with {}",
-            describe(best),
-            tally(bs),
-            describe(next),
-            tally(ns)
+            describe(&best),
+            tally(&bs),
+            describe(&next),
+            tally(&ns)
         ));
     }
     Placement {
         basis: TimeBasis::Inferred,
-        clock: *best,
+        clock: best,
         support: bs.total(),
         note: format!(
             "local time; offset {} inferred: {} of {} lifecycle event(s) align with the bundle's UTC evidence ({}); next best {} ({})",
-            describe(best),
+            describe(&best),
             bs.http + bs.evtx,
             events.len(),
-            tally(bs),
-            describe(next),
-            tally(ns)
+            tally(&bs),
+            describe(&next),
+            tally(&ns)
         ),
     }
+}
+
+/// No offset could be decided (`why`): times are taken as UTC and the note says so.
+fn unknown_offset(why: &str) -> Placement {
+    Placement {
+        basis: TimeBasis::Unknown,
+        clock: Clock::Fixed { offset_s: 0 },
+        support: 0,
+        note: format!(
+            "local time; offset unknown ({why}): times are taken as UTC, so joins with other sources may be off by hours; give --tz or --utc-offset"
+        ),
+    }
+}
+
+/// The best-scoring clock of the candidates for `range`, and its rival: the best clock
+/// that places the aligned events elsewhere (one that differs only on events no
+/// evidence speaks for is no rival). Among equal scores fixed offsets come first.
+fn best_and_rival(
+    events: &[LocalEvent],
+    range: (NaiveDateTime, NaiveDateTime),
+    evidence: &Evidence,
+    resolution_s: u32,
+) -> ((Clock, Score), (Clock, Score)) {
+    let mut scored: Vec<(Clock, Score)> = distinct_on(events, clocks_for(range.0, range.1))
+        .into_iter()
+        .map(|c| {
+            let s = score(&c, events, evidence, resolution_s);
+            (c, s)
+        })
+        .collect();
+    scored.sort_by_key(|(_, s)| std::cmp::Reverse(s.total()));
+    let best = scored[0].clone();
+    let aligned = aligned_events(&best.0, events, evidence, resolution_s);
+    let rival = scored[1..]
+        .iter()
+        .find(|(c, _)| {
+            aligned
+                .iter()
+                .any(|e| c.to_utc(e.local).0 != best.0.to_utc(e.local).0)
+        })
+        .cloned()
+        .unwrap_or((Clock::Fixed { offset_s: 0 }, Score::default()));
+    (best, rival)
 }
