@@ -405,7 +405,7 @@ fn best_and_rival(
         })
         .collect();
     scored.sort_by_key(|(_, s)| std::cmp::Reverse(s.total()));
-    let best = scored[0].clone();
+    let best = scored[0];
     let aligned = aligned_events(&best.0, events, evidence, resolution_s);
     let rival = scored[1..]
         .iter()
@@ -414,7 +414,7 @@ fn best_and_rival(
                 .iter()
                 .any(|e| c.to_utc(e.local).0 != best.0.to_utc(e.local).0)
         })
-        .cloned()
+        .copied()
         .unwrap_or((Clock::Fixed { offset_s: 0 }, Score::default()));
     (best, rival)
 }
