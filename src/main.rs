@@ -110,6 +110,7 @@ fn run_analyze(args: AnalyzeArgs) -> corvid::Result<ExitCode> {
             (total - bundles).max(0.0),
             peak_rss_mib().map_or(String::new(), |m| format!(" peak_rss_mib={m}"))
         );
+        print_fast_path(&reports);
     }
     let dataset = opts.out.join("dataset").display().to_string();
     let findings = opts.out.join("findings.md").display().to_string();
@@ -204,6 +205,19 @@ fn run_score(args: ScoreArgs) -> corvid::Result<ExitCode> {
 /// This process's peak resident memory in MiB (Linux `VmHWM`: the high-water mark of
 /// its own address space, unlike `getrusage`, which also counts the parent it was
 /// spawned from).
+/// `--timings`: the share of each `.evtx` file's records read on the fast path.
+fn print_fast_path(reports: &[analyze::BundleReport]) {
+    for s in reports.iter().flat_map(|r| &r.sources) {
+        if let (Some(fast), Some(records)) = (s.fast_records, s.records) {
+            let share = 100.0 * fast as f64 / records.max(1) as f64;
+            eprintln!(
+                "timings: evtx fast path {fast}/{records} records ({share:.1} %) {}",
+                s.path
+            );
+        }
+    }
+}
+
 fn peak_rss_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;

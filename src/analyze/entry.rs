@@ -40,6 +40,8 @@ pub struct SourceInfo {
     pub records: Option<u64>,
     /// Event records or chunks lost.
     pub record_failures: Option<u64>,
+    /// `.evtx`: records read on the fast path (typed template values, no XML).
+    pub fast_records: Option<u64>,
     /// Rows written to the entry's tables.
     pub rows: u64,
     /// Earliest time.
@@ -72,6 +74,7 @@ impl SourceInfo {
             error_lines: None,
             records: None,
             record_failures: None,
+            fast_records: None,
             rows: 0,
             first_time: None,
             last_time: None,
@@ -125,6 +128,7 @@ impl SourceInfo {
             error_lines: Some(st.error_lines),
             records: None,
             record_failures: None,
+            fast_records: None,
             rows,
             first_time: st.first_time,
             last_time: st.last_time,
@@ -261,6 +265,7 @@ fn read_evtx(
         bytes: entry.size,
         records: Some(st.records),
         record_failures: Some(st.failures),
+        fast_records: Some(st.fast),
         rows: emit.rows_written,
         first_time: st.first_time,
         last_time: st.last_time,

@@ -1,11 +1,12 @@
 //! One event record, read from the XML the evtx crate renders: the System fields and
 //! the EventData items in document order (named or positional), plus UserData.
 
+use crate::parse::values::push_json_str;
 use quick_xml::events::{BytesRef, BytesStart, Event as X};
 use quick_xml::Reader;
 
 /// The System part and data of one event.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Event {
     /// `Provider/@Name`.
     pub provider: Option<String>,
@@ -66,6 +67,78 @@ impl Event {
         self.data.get(pos).map(|(_, v)| v.as_str())
     }
 
+    /// Sets the System field the text of a `<System>` child gives (trimmed, numbers
+    /// parsed): one rule for every reader of event XML or its binary template.
+    pub(crate) fn set_system_text(&mut self, tag: Tag, text: &str) {
+        let t = text.trim();
+        match tag {
+            Tag::EventId => self.event_id = t.parse().ok(),
+            Tag::Version => self.version = t.parse().ok(),
+            Tag::Level => self.level = t.parse().ok(),
+            Tag::Task => self.task = t.parse().ok(),
+            Tag::Opcode => self.opcode = t.parse().ok(),
+            Tag::Keywords => self.keywords = Some(t.to_string()),
+            Tag::RecordId => self.record_id = t.parse().ok(),
+            Tag::Channel => self.channel = Some(t.to_string()),
+            Tag::Computer => self.computer = Some(t.to_string()),
+            Tag::Provider
+            | Tag::TimeCreated
+            | Tag::Execution
+            | Tag::Security
+            | Tag::Data
+            | Tag::Binary
+            | Tag::Other => {}
+        }
+    }
+
+    /// Sets the numeric System field `tag`'s text gives to `n`, as
+    /// [`set_system_text`](Self::set_system_text) would from its digits; false if the
+    /// field is not a number.
+    pub(crate) fn set_system_number(&mut self, tag: Tag, n: i64) -> bool {
+        let field = match tag {
+            Tag::EventId => &mut self.event_id,
+            Tag::Version => &mut self.version,
+            Tag::Level => &mut self.level,
+            Tag::Task => &mut self.task,
+            Tag::Opcode => &mut self.opcode,
+            Tag::RecordId => &mut self.record_id,
+            _ => return false,
+        };
+        *field = Some(n);
+        true
+    }
+
+    /// Sets the numeric System field an attribute gives to `n`, as
+    /// [`set_attribute`](Self::set_attribute) would from its digits; false if the
+    /// attribute is not a number corvid reads.
+    pub(crate) fn set_attribute_number(&mut self, tag: Tag, name: &[u8], n: i64) -> bool {
+        let field = match (tag, name) {
+            (Tag::EventId, b"Qualifiers") => &mut self.qualifiers,
+            (Tag::Execution, b"ProcessID") => &mut self.pid,
+            (Tag::Execution, b"ThreadID") => &mut self.tid,
+            _ => return false,
+        };
+        *field = Some(n);
+        true
+    }
+
+    /// Sets the System field an attribute of a `<System>` child gives (`value` with
+    /// its references resolved).
+    pub(crate) fn set_attribute(&mut self, tag: Tag, name: &[u8], value: &str) {
+        let int = || value.trim().parse().ok();
+        match (tag, name) {
+            (Tag::Provider, b"Name") => self.provider = Some(value.to_string()),
+            (Tag::Provider, b"Guid") => self.provider_guid = Some(value.to_string()),
+            (Tag::Provider, b"EventSourceName") => self.source_name = Some(value.to_string()),
+            (Tag::EventId, b"Qualifiers") => self.qualifiers = int(),
+            (Tag::TimeCreated, b"SystemTime") => self.system_time = Some(value.to_string()),
+            (Tag::Execution, b"ProcessID") => self.pid = int(),
+            (Tag::Execution, b"ThreadID") => self.tid = int(),
+            (Tag::Security, b"UserID") => self.user_sid = Some(value.to_string()),
+            _ => {}
+        }
+    }
+
     /// Whether any data item has a name.
     pub fn is_named(&self) -> bool {
         self.data.iter().any(|(n, _)| n.is_some())
@@ -76,60 +149,115 @@ impl Event {
         self.event_id.map(|v| (v & 0xFFFF) as i32)
     }
 
-    /// EventData (or UserData) as JSON text: named items keyed by name in document
-    /// order (a repeated name gets `#2`, `#3`...), unnamed items in a `Data` array,
-    /// `Binary` as hex; UserData leaves keyed by their path.
+    /// EventData (or UserData) as JSON text: see [`DataJson`].
     pub fn data_json(&self) -> Option<String> {
-        use crate::parse::values::push_json_str;
-        if self.data.is_empty() && self.binary.is_none() && self.user_data.is_empty() {
-            return None;
-        }
-        let mut out = String::from("{");
-        let mut first = true;
-        let mut sep = |out: &mut String| {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-        };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut json = DataJson::default();
         for (n, v) in &self.data {
-            if let Some(n) = n {
-                sep(&mut out);
-                let k = seen.iter().filter(|s| **s == n.as_str()).count();
-                if k == 0 {
-                    push_json_str(&mut out, n);
-                } else {
-                    push_json_str(&mut out, &format!("{n}#{}", k + 1));
-                }
-                seen.push(n);
-                out.push(':');
-                push_json_str(&mut out, v);
+            match n {
+                Some(n) => json.named(n, v),
+                None => json.unnamed(v),
             }
-        }
-        if self.data.iter().any(|(n, _)| n.is_none()) {
-            sep(&mut out);
-            out.push_str("\"Data\":[");
-            let mut f = true;
-            for (_, v) in self.data.iter().filter(|(n, _)| n.is_none()) {
-                if !f {
-                    out.push(',');
-                }
-                f = false;
-                push_json_str(&mut out, v);
-            }
-            out.push(']');
         }
         if let Some(b) = &self.binary {
-            sep(&mut out);
-            out.push_str("\"Binary\":");
-            push_json_str(&mut out, b);
+            json.binary(b);
         }
         for (path, v) in &self.user_data {
-            sep(&mut out);
-            push_json_str(&mut out, path);
-            out.push(':');
-            push_json_str(&mut out, v);
+            json.user_data(path, v);
+        }
+        json.finish()
+    }
+}
+
+/// EventData (or UserData) as JSON text, built item by item: named items keyed by name
+/// in document order (a repeated name gets `#2`, `#3`...), then the unnamed items in a
+/// `Data` array, `Binary` as hex, and UserData leaves keyed by their path.
+#[derive(Default)]
+pub struct DataJson {
+    /// `{` and the named items.
+    named: String,
+    /// The names so far, one after another, and where each ends.
+    names: String,
+    name_ends: Vec<usize>,
+    unnamed: String,
+    binary: Option<String>,
+    user_data: String,
+}
+
+impl DataJson {
+    /// A `<Data Name=..>` item.
+    pub fn named(&mut self, name: &str, value: &str) {
+        let mut start = 0;
+        let mut k = 1;
+        for &end in &self.name_ends {
+            k += usize::from(&self.names[start..end] == name);
+            start = end;
+        }
+        self.names.push_str(name);
+        self.name_ends.push(self.names.len());
+        self.named
+            .push(if self.named.is_empty() { '{' } else { ',' });
+        if k == 1 {
+            push_json_str(&mut self.named, name);
+        } else {
+            push_json_str(&mut self.named, &format!("{name}#{k}"));
+        }
+        self.named.push(':');
+        push_json_str(&mut self.named, value);
+    }
+
+    /// A `<Data Name=..>` item whose JSON key (`"Name":`, numbered if repeated) is
+    /// known; a record's items are all given this way or all by [`named`](Self::named).
+    pub fn keyed(&mut self, key: &str, value: &str) {
+        self.named
+            .push(if self.named.is_empty() { '{' } else { ',' });
+        self.named.push_str(key);
+        push_json_str(&mut self.named, value);
+    }
+
+    /// A `<Data>` item without a name.
+    pub fn unnamed(&mut self, value: &str) {
+        if !self.unnamed.is_empty() {
+            self.unnamed.push(',');
+        }
+        push_json_str(&mut self.unnamed, value);
+    }
+
+    /// The `<Binary>` element's hex text.
+    pub fn binary(&mut self, hex: &str) {
+        self.binary = Some(hex.to_string());
+    }
+
+    /// A UserData leaf.
+    pub fn user_data(&mut self, path: &str, value: &str) {
+        if !self.user_data.is_empty() {
+            self.user_data.push(',');
+        }
+        push_json_str(&mut self.user_data, path);
+        self.user_data.push(':');
+        push_json_str(&mut self.user_data, value);
+    }
+
+    /// The JSON object; `None` when no item was given.
+    pub fn finish(self) -> Option<String> {
+        let mut out = self.named;
+        let part = |out: &mut String, text: &str| {
+            out.push(if out.is_empty() { '{' } else { ',' });
+            out.push_str(text);
+        };
+        if !self.unnamed.is_empty() {
+            part(&mut out, "\"Data\":[");
+            out.push_str(&self.unnamed);
+            out.push(']');
+        }
+        if let Some(b) = self.binary {
+            part(&mut out, "\"Binary\":");
+            push_json_str(&mut out, &b);
+        }
+        if !self.user_data.is_empty() {
+            part(&mut out, &self.user_data);
+        }
+        if out.is_empty() {
+            return None;
         }
         out.push('}');
         Some(out)
@@ -146,8 +274,8 @@ enum Section {
 }
 
 /// The elements whose text or attributes are read; everything else is `Other`.
-#[derive(Clone, Copy, PartialEq)]
-enum Tag {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
     Provider,
     EventId,
     Version,
@@ -166,7 +294,23 @@ enum Tag {
     Other,
 }
 
-fn system_tag(name: &[u8]) -> Tag {
+impl Tag {
+    /// Whether attributes of the element are read.
+    pub(crate) fn has_attributes(self) -> bool {
+        matches!(
+            self,
+            Tag::Provider
+                | Tag::EventId
+                | Tag::TimeCreated
+                | Tag::Execution
+                | Tag::Security
+                | Tag::Data
+        )
+    }
+}
+
+/// The tag of a child of `<System>`, by its local name.
+pub(crate) fn system_tag(name: &[u8]) -> Tag {
     match name {
         b"Provider" => Tag::Provider,
         b"EventID" => Tag::EventId,
@@ -189,10 +333,6 @@ fn attr_value(a: &quick_xml::events::attributes::Attribute<'_>) -> String {
     a.unescape_value()
         .map(|v| v.into_owned())
         .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
-}
-
-fn attr_int(a: &quick_xml::events::attributes::Attribute<'_>) -> Option<i64> {
-    std::str::from_utf8(&a.value).ok()?.trim().parse().ok()
 }
 
 /// Reads the record XML the evtx crate renders. Errors name the byte offset.
@@ -276,30 +416,17 @@ impl EventXml {
 
     /// The attributes read of the elements that have some.
     fn attributes(&mut self, tag: Tag, s: &BytesStart<'_>) {
-        if !matches!(
-            tag,
-            Tag::Provider
-                | Tag::EventId
-                | Tag::TimeCreated
-                | Tag::Execution
-                | Tag::Security
-                | Tag::Data
-        ) {
+        if !tag.has_attributes() {
             return;
         }
-        let ev = &mut self.ev;
         for a in s.attributes().with_checks(false).flatten() {
-            match (tag, a.key.local_name().as_ref()) {
-                (Tag::Provider, b"Name") => ev.provider = Some(attr_value(&a)),
-                (Tag::Provider, b"Guid") => ev.provider_guid = Some(attr_value(&a)),
-                (Tag::Provider, b"EventSourceName") => ev.source_name = Some(attr_value(&a)),
-                (Tag::EventId, b"Qualifiers") => ev.qualifiers = attr_int(&a),
-                (Tag::TimeCreated, b"SystemTime") => ev.system_time = Some(attr_value(&a)),
-                (Tag::Execution, b"ProcessID") => ev.pid = attr_int(&a),
-                (Tag::Execution, b"ThreadID") => ev.tid = attr_int(&a),
-                (Tag::Security, b"UserID") => ev.user_sid = Some(attr_value(&a)),
-                (Tag::Data, b"Name") => self.data_name = Some(attr_value(&a)),
-                _ => {}
+            let name = a.key.local_name();
+            if tag == Tag::Data {
+                if name.as_ref() == b"Name" {
+                    self.data_name = Some(attr_value(&a));
+                }
+            } else {
+                self.ev.set_attribute(tag, name.as_ref(), &attr_value(&a));
             }
         }
     }
@@ -350,19 +477,7 @@ impl EventXml {
 
     /// The text of a System element.
     fn system_text(&mut self, tag: Tag) {
-        let (ev, t) = (&mut self.ev, self.text.trim());
-        match tag {
-            Tag::EventId => ev.event_id = t.parse().ok(),
-            Tag::Version => ev.version = t.parse().ok(),
-            Tag::Level => ev.level = t.parse().ok(),
-            Tag::Task => ev.task = t.parse().ok(),
-            Tag::Opcode => ev.opcode = t.parse().ok(),
-            Tag::Keywords => ev.keywords = Some(t.to_string()),
-            Tag::RecordId => ev.record_id = t.parse().ok(),
-            Tag::Channel => ev.channel = Some(t.to_string()),
-            Tag::Computer => ev.computer = Some(t.to_string()),
-            _ => {}
-        }
+        self.ev.set_system_text(tag, &self.text);
     }
 
     /// The end of an element below UserData (at `depth` once closed): a leaf with text

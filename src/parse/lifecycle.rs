@@ -290,8 +290,21 @@ fn scm(ev: &Event, id: u16) -> Option<Lifecycle> {
     Some(l)
 }
 
+/// Whether [`extract`] may read the data of an event of this provider or classic
+/// source name: it reads none of an event that no [`Reporter`] logs under, so a reader
+/// may leave such an event's data items out of its [`Event`].
+pub fn may_read(provider: Option<&str>, source_name: Option<&str>) -> bool {
+    [provider, source_name]
+        .into_iter()
+        .flatten()
+        .any(|name| Reporter::of_provider(name).is_some())
+}
+
 /// What the event says about a pool or worker process, if it is one corvid knows.
 pub fn extract(ev: &Event) -> Option<Lifecycle> {
+    if !may_read(ev.provider.as_deref(), ev.source_name.as_deref()) {
+        return None;
+    }
     let id = u16::try_from(ev.event_id16()?).ok()?;
     let from = |r: Reporter| is_provider(ev, r.providers());
     if from(Reporter::Was) {

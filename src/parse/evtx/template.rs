@@ -1,0 +1,434 @@
+//! A template definition of an .evtx chunk read into a [`Plan`]: which substitution
+//! slot (or which text written in the template itself) gives each field of an
+//! [`Event`](crate::parse::eventdata::Event), in document order, by the same rules as
+//! the XML reader (`parse::eventdata`). The BinXML tokens are those of MS-EVEN6 §2.2.
+//!
+//! A definition the plan cannot describe exactly (character or entity references,
+//! CDATA, nested templates, text mixed with substitutions in one value, an EventData
+//! item with child elements) gives no plan: its records are rendered.
+
+use crate::parse::eventdata::{system_tag, Tag};
+use crate::parse::values::push_json_str;
+
+/// BinXML tokens (MS-EVEN6 §2.2.3.1); the 0x40 bit marks "more data follows".
+mod token {
+    pub const EOF: u8 = 0x00;
+    pub const OPEN_START: u8 = 0x01;
+    pub const CLOSE_START: u8 = 0x02;
+    pub const CLOSE_EMPTY: u8 = 0x03;
+    pub const END_ELEMENT: u8 = 0x04;
+    pub const VALUE: u8 = 0x05;
+    pub const ATTRIBUTE: u8 = 0x06;
+    pub const NORMAL_SUBSTITUTION: u8 = 0x0d;
+    pub const OPTIONAL_SUBSTITUTION: u8 = 0x0e;
+    pub const FRAGMENT_HEADER: u8 = 0x0f;
+    pub const MORE: u8 = 0x40;
+}
+
+/// Value type of a UTF-16 string (MS-EVEN6 §2.2.3.2, `StringType`).
+const STRING_TYPE: u8 = 0x01;
+/// A template definition's header: next-template offset, GUID and data size.
+const DEFINITION_HEADER: usize = 24;
+/// A name's header before its characters: next-name offset, hash, character count.
+const NAME_HEADER: usize = 8;
+
+/// Where one value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Text written in the template.
+    Literal(String),
+    /// Substitution slot `index` of the record's template instance.
+    Slot(u16),
+    /// Nothing: an element or attribute with no content.
+    Empty,
+}
+
+/// Which field of the event one value fills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The text of a `<System>` child.
+    SystemText(Tag),
+    /// An attribute of a `<System>` child.
+    SystemAttribute(Tag, String),
+    /// An EventData `<Data>` item, with its `Name` if it has one.
+    Data(Option<Source>),
+    /// Another child of EventData: an item with no name, kept only when it has text.
+    Item,
+    /// EventData `<Binary>`.
+    Binary,
+    /// A UserData leaf at its path below UserData.
+    UserData(String),
+    /// A BinXML fragment: a nested template instance, at the top of the event (whose
+    /// template is `<EventData>` or `<UserData>`: how Windows writes manifest events)
+    /// or as the content of `<UserData>`.
+    Fragment(Within),
+}
+
+/// Where a fragment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Within {
+    /// Directly in `<Event>`.
+    Event,
+    /// In `<UserData>`.
+    UserData,
+}
+
+/// The fields of one template, in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Each field and where its value comes from.
+    pub fields: Vec<(Target, Source)>,
+    /// Per field, the JSON key of a `<Data>` item whose name the template writes
+    /// (`"Name":`, or `"Name#2":` for the second of that name), when no item takes its
+    /// name from a slot.
+    pub keys: Vec<Option<String>>,
+}
+
+impl Plan {
+    fn new(fields: Vec<(Target, Source)>) -> Plan {
+        fn literal(t: &Target) -> Option<&str> {
+            match t {
+                Target::Data(Some(Source::Literal(n))) if !n.is_empty() => Some(n.as_str()),
+                _ => None,
+            }
+        }
+        let dynamic = fields
+            .iter()
+            .any(|(t, _)| matches!(t, Target::Data(Some(Source::Slot(_)))));
+        let mut seen: Vec<&str> = Vec::new();
+        let keys = fields
+            .iter()
+            .map(|(t, _)| {
+                let name = literal(t).filter(|_| !dynamic)?;
+                let k = 1 + seen.iter().filter(|s| **s == name).count();
+                seen.push(name);
+                let mut key = String::new();
+                match k {
+                    1 => push_json_str(&mut key, name),
+                    k => push_json_str(&mut key, &format!("{name}#{k}")),
+                }
+                key.push(':');
+                Some(key)
+            })
+            .collect();
+        Plan { fields, keys }
+    }
+}
+
+/// The fields of a plan being made.
+type Fields = Vec<(Target, Source)>;
+
+/// One element of the definition.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attributes: Vec<(String, Vec<Source>)>,
+    text: Vec<Source>,
+    children: Vec<Element>,
+}
+
+/// The plan of the template definition at `offset` of `chunk` (the chunk's bytes), or
+/// `None` if it cannot be described.
+pub fn plan_at(chunk: &[u8], offset: usize) -> Option<Plan> {
+    let root = root_at(chunk, offset)?;
+    let mut fields = Vec::new();
+    let fragments: Vec<_> = root
+        .text
+        .iter()
+        .filter_map(|p| match p {
+            Source::Slot(i) => Some((Target::Fragment(Within::Event), Source::Slot(*i))),
+            Source::Literal(_) | Source::Empty => None,
+        })
+        .collect();
+    let sections = root.children.iter().map(|c| local(&c.name));
+    if !fragments.is_empty()
+        && sections
+            .clone()
+            .any(|n| n == "EventData" || n == "UserData")
+    {
+        return None;
+    }
+    for section in &root.children {
+        match local(&section.name) {
+            "System" => system(section, &mut fields)?,
+            "EventData" => event_data(section, &mut fields)?,
+            "UserData" => user_data(section, "", &mut fields)?,
+            _ => {}
+        }
+    }
+    fields.extend(fragments);
+    Some(Plan::new(fields))
+}
+
+/// The plan of a template definition used as a fragment `within` an event (directly
+/// in it, its root is `<EventData>` or `<UserData>`), or `None`.
+pub fn fragment_plan_at(chunk: &[u8], offset: usize, within: Within) -> Option<Plan> {
+    let root = root_at(chunk, offset)?;
+    let mut fields = Vec::new();
+    match (within, local(&root.name)) {
+        (Within::Event, "EventData") => event_data(&root, &mut fields)?,
+        (Within::Event, "UserData") => user_data(&root, "", &mut fields)?,
+        (Within::Event, _) => return None,
+        (Within::UserData, _) => {
+            let user_data_element = Element {
+                children: vec![root],
+                ..Element::default()
+            };
+            user_data(&user_data_element, "", &mut fields)?
+        }
+    }
+    Some(Plan::new(fields))
+}
+
+/// The root element of the definition at `offset`.
+fn root_at(chunk: &[u8], offset: usize) -> Option<Element> {
+    let size = u32_at(chunk, offset.checked_add(20)?)? as usize;
+    let start = offset.checked_add(DEFINITION_HEADER)?;
+    let end = start.checked_add(size)?.min(chunk.len());
+    Reader {
+        chunk,
+        pos: start,
+        end,
+    }
+    .read()
+}
+
+/// The definition's bytes, for telling definitions apart.
+pub fn definition_bytes(chunk: &[u8], offset: usize) -> Option<&[u8]> {
+    let size = u32_at(chunk, offset.checked_add(20)?)? as usize;
+    let start = offset.checked_add(DEFINITION_HEADER)?;
+    chunk.get(start..start.checked_add(size)?)
+}
+
+fn system(section: &Element, plan: &mut Fields) -> Option<()> {
+    slotless(&section.text)?;
+    for child in &section.children {
+        let tag = system_tag(local(&child.name).as_bytes());
+        if tag == Tag::Other {
+            continue;
+        }
+        if tag.has_attributes() {
+            for (name, value) in &child.attributes {
+                let target = Target::SystemAttribute(tag, local(name).to_string());
+                plan.push((target, one(value)?));
+            }
+        }
+        if !child.children.is_empty() {
+            return None;
+        }
+        plan.push((Target::SystemText(tag), one(&child.text)?));
+    }
+    Some(())
+}
+
+fn event_data(section: &Element, plan: &mut Fields) -> Option<()> {
+    slotless(&section.text)?;
+    for child in &section.children {
+        if !child.children.is_empty() {
+            return None;
+        }
+        let value = one(&child.text)?;
+        match local(&child.name) {
+            "Binary" => plan.push((Target::Binary, value)),
+            "Data" => {
+                let name = child
+                    .attributes
+                    .iter()
+                    .find(|(n, _)| local(n) == "Name")
+                    .map(|(_, v)| one(v))
+                    .map_or(Some(None), |v| v.map(Some))?;
+                plan.push((Target::Data(name), value));
+            }
+            _ => plan.push((Target::Item, value)),
+        }
+    }
+    Some(())
+}
+
+/// UserData: every element below it with text is a leaf at its path (the names below
+/// UserData joined by `/`); text beside child elements is not described.
+fn user_data(element: &Element, path: &str, plan: &mut Fields) -> Option<()> {
+    for piece in &element.text {
+        match (path, piece) {
+            ("", Source::Slot(i)) => {
+                plan.push((Target::Fragment(Within::UserData), Source::Slot(*i)))
+            }
+            (_, Source::Slot(_)) => return None,
+            (_, Source::Literal(_) | Source::Empty) => {}
+        }
+    }
+    for child in &element.children {
+        let here = if path.is_empty() {
+            child.name.clone()
+        } else {
+            format!("{path}/{}", child.name)
+        };
+        if child.children.is_empty() {
+            // The XML reader keeps no text of UserData's own children.
+            if !path.is_empty() {
+                plan.push((Target::UserData(here), one(&child.text)?));
+            }
+        } else if !child.text.is_empty() {
+            return None;
+        } else {
+            user_data(child, &here, plan)?;
+        }
+    }
+    Some(())
+}
+
+/// `Some` if no substitution is written among `pieces` (text the XML reader ignores,
+/// but where a fragment would add elements).
+fn slotless(pieces: &[Source]) -> Option<()> {
+    (!pieces.iter().any(|p| matches!(p, Source::Slot(_)))).then_some(())
+}
+
+/// A value made of at most one piece (several literals are joined).
+fn one(pieces: &[Source]) -> Option<Source> {
+    match pieces {
+        [] => Some(Source::Empty),
+        [only] => Some(only.clone()),
+        many => {
+            let mut text = String::new();
+            for p in many {
+                match p {
+                    Source::Literal(t) => text.push_str(t),
+                    Source::Empty => {}
+                    Source::Slot(_) => return None,
+                }
+            }
+            Some(Source::Literal(text))
+        }
+    }
+}
+
+/// A name without its namespace prefix.
+fn local(name: &str) -> &str {
+    name.rsplit_once(':').map_or(name, |(_, l)| l)
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(
+        b.get(at..at.checked_add(2)?)?.try_into().ok()?,
+    ))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
+}
+
+/// UTF-16LE text of `chars` characters at `at`.
+fn utf16_at(b: &[u8], at: usize, chars: usize) -> Option<String> {
+    let bytes = b.get(at..at.checked_add(chars.checked_mul(2)?)?)?;
+    let units = bytes
+        .chunks_exact(2)
+        .map(|u| u16::from_le_bytes([u[0], u[1]]));
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
+}
+
+/// Reads the tokens of one definition into its root element.
+struct Reader<'a> {
+    chunk: &'a [u8],
+    pos: usize,
+    end: usize,
+}
+
+impl Reader<'_> {
+    fn read(mut self) -> Option<Element> {
+        let mut stack: Vec<Element> = Vec::new();
+        let mut root = None;
+        // The attribute whose value the next values are, until the start tag closes.
+        let mut in_attribute = false;
+        while self.pos < self.end && root.is_none() {
+            let t = self.u8()?;
+            match t & !token::MORE {
+                token::EOF => break,
+                token::FRAGMENT_HEADER => self.skip(3)?,
+                token::OPEN_START => {
+                    stack.push(self.open_start(t & token::MORE != 0)?);
+                    in_attribute = false;
+                }
+                token::ATTRIBUTE => {
+                    let name = self.name()?;
+                    stack.last_mut()?.attributes.push((name, Vec::new()));
+                    in_attribute = true;
+                }
+                token::CLOSE_START => in_attribute = false,
+                token::CLOSE_EMPTY | token::END_ELEMENT => {
+                    in_attribute = false;
+                    let done = stack.pop()?;
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(done),
+                        None => root = Some(done),
+                    }
+                }
+                token::VALUE | token::NORMAL_SUBSTITUTION | token::OPTIONAL_SUBSTITUTION => {
+                    let piece = self.piece(t & !token::MORE)?;
+                    let open = stack.last_mut()?;
+                    match (in_attribute, open.attributes.last_mut()) {
+                        (true, Some((_, value))) => value.push(piece),
+                        _ => open.text.push(piece),
+                    }
+                }
+                _ => return None,
+            }
+        }
+        root
+    }
+
+    fn open_start(&mut self, has_attributes: bool) -> Option<Element> {
+        self.skip(2 + 4)?; // dependency id, data size
+        let name = self.name()?;
+        if has_attributes {
+            self.skip(4)?; // attribute list size
+        }
+        Some(Element {
+            name,
+            ..Element::default()
+        })
+    }
+
+    /// A value token (a UTF-16 string) or a substitution.
+    fn piece(&mut self, t: u8) -> Option<Source> {
+        if t == token::VALUE {
+            if self.u8()? != STRING_TYPE {
+                return None;
+            }
+            let chars = u16_at(self.chunk, self.pos)? as usize;
+            let text = utf16_at(self.chunk, self.pos + 2, chars)?;
+            self.skip(2 + chars * 2)?;
+            return Some(Source::Literal(text));
+        }
+        let slot = u16_at(self.chunk, self.pos)?;
+        self.skip(3)?; // index, value type
+        Some(Source::Slot(slot))
+    }
+
+    /// A name reference: the name is stored at its offset in the chunk, and written
+    /// right here when that offset is where the reader is.
+    fn name(&mut self) -> Option<String> {
+        let at = u32_at(self.chunk, self.pos)? as usize;
+        self.skip(4)?;
+        let chars = u16_at(self.chunk, at.checked_add(6)?)? as usize;
+        let name = utf16_at(self.chunk, at.checked_add(NAME_HEADER)?, chars)?;
+        if at == self.pos {
+            self.skip(NAME_HEADER + chars * 2 + 2)?;
+        }
+        Some(name)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        let b = *self.chunk.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn skip(&mut self, n: usize) -> Option<()> {
+        self.pos = self.pos.checked_add(n)?;
+        (self.pos <= self.end).then_some(())
+    }
+}
