@@ -211,11 +211,15 @@ pub struct AnalyzeArgs {
     /// exported as CSV or text carry local times, converted to UTC with it. Without it
     /// (or --utc-offset) the offset comes from a UTC time in the export, else from
     /// aligning its events with the bundle's UTC logs, else it is unknown (and said so).
+    /// Legacy access logs in local time (the IIS log format, IIS Advanced Logging
+    /// without UTC fields) are converted with it too; without it their times are taken
+    /// as UTC, said so, and left out of correlation.
     #[arg(long, value_name = "ZONE", value_parser = parse_tz, conflicts_with = "utc_offset")]
     pub tz: Option<Clock>,
 
     /// The server's fixed offset from UTC (e.g. +02:00, -05:30), for exported event
-    /// logs in local time; prefer --tz when the bundle may span a DST change.
+    /// logs and legacy access logs in local time; prefer --tz when the bundle may span a
+    /// DST change.
     #[arg(long, value_name = "OFFSET", value_parser = parse_utc_offset, allow_hyphen_values = true)]
     pub utc_offset: Option<Clock>,
 }

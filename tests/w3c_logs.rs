@@ -230,7 +230,9 @@ fn header_less_logs_are_placed_by_path_and_shape() {
     let out = dir.path().join("out");
     analyze(&[&input], &out);
     let r = read_table(&out, "requests");
-    assert_eq!(r.height(), 2);
+    // Two W3C rows, and the legacy IIS log format's line (tests/legacy_logs.rs).
+    assert_eq!(r.height(), 3);
+    let r = rows_where(&r, "source_file", "W3SVC5/u_ex240101.log");
     assert_eq!(i(&r, "site_id", 0), Some(5));
     assert_eq!(s(&r, "referer", 0), None);
     let extra: serde_json::Value = serde_json::from_str(&s(&r, "extra", 1).unwrap()).unwrap();
@@ -241,7 +243,8 @@ fn header_less_logs_are_placed_by_path_and_shape() {
     let src = read_table(&out, "sources");
     let native = rows_where(&src, "source_file", "old/in240101.log");
     assert_eq!(s(&native, "kind", 0).as_deref(), Some("iis_native"));
-    assert_eq!(s(&native, "status", 0).as_deref(), Some("skipped"));
+    assert_eq!(s(&native, "status", 0).as_deref(), Some("parsed"));
+    assert_eq!(s(&native, "time_basis", 0).as_deref(), Some("unknown"));
     let other = rows_where(&src, "source_file", "notes/readme.txt");
     assert_eq!(s(&other, "status", 0).as_deref(), Some("skipped"));
     assert!(s(&other, "reason", 0).unwrap().contains("not an IIS"));

@@ -5,6 +5,7 @@ use super::Options;
 use crate::bundle::{Bundle, Entry};
 use crate::domain::{EventForm, ReadStatus, SourceKind, TimeBasis};
 use crate::parse::classify::{Classified, Kind};
+use crate::parse::legacy::{Format, LocalClock};
 use crate::parse::utf16::Utf16Reader;
 use crate::parse::w3c::W3cStats;
 use crate::parse::{access, appconfig, evtx, httperr, Carry, Emit};
@@ -155,7 +156,11 @@ pub(super) fn read_entry(
         Kind::Httperr | Kind::W3c => read_w3c(entry, class, opts, &mut emit, progress),
         Kind::Evtx => read_evtx(entry, opts, &mut emit, progress),
         Kind::AppConfig => read_appconfig(entry, opts, &mut emit, progress),
-        _ => SourceInfo::skipped(
+        Kind::IisNative => read_legacy(entry, class, Format::Native, opts, &mut emit, progress),
+        Kind::Ncsa => read_legacy(entry, class, Format::Ncsa, opts, &mut emit, progress),
+        Kind::IisAdvanced => read_legacy(entry, class, Format::Advanced, opts, &mut emit, progress),
+        // Exports are read after the others (`exports.rs`); other kinds are not read.
+        Kind::EventExport(_) | Kind::Other => SourceInfo::skipped(
             &entry.path,
             class.kind.source_kind(),
             entry.size,
@@ -180,23 +185,71 @@ fn read_w3c(
     progress: &Progress,
 ) -> SourceInfo {
     let kind = class.kind.source_kind();
+    let read = |input: Box<dyn Read + '_>, emit: &mut Emit<'_>| {
+        if class.kind == Kind::Httperr {
+            httperr::read(input, opts.max_line, emit)
+        } else {
+            access::read(input, opts.max_line, class.site_hint, emit)
+        }
+    };
+    match read_text(entry, class, opts, emit, progress, read, |st| st) {
+        Ok(st) => text_info(entry, class, kind, &st, emit.rows_written),
+        Err(e) => SourceInfo::failed(&entry.path, kind, entry.size, e),
+    }
+}
+
+/// A legacy access log (the IIS log format, NCSA, IIS Advanced Logging): its local
+/// times converted with the clock the user gave, the basis said per row and here.
+fn read_legacy(
+    entry: &Entry,
+    class: &Classified,
+    format: Format,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+    progress: &Progress,
+) -> SourceInfo {
+    let kind = class.kind.source_kind();
+    let clock = LocalClock::new(opts.clock);
+    let read = |input: Box<dyn Read + '_>, emit: &mut Emit<'_>| {
+        format.read(input, opts.max_line, class.site_hint, clock, emit)
+    };
+    let st = match read_text(entry, class, opts, emit, progress, read, |st| &mut st.lines) {
+        Ok(st) => st,
+        Err(e) => return SourceInfo::failed(&entry.path, kind, entry.size, e),
+    };
+    let mut info = text_info(entry, class, kind, &st.lines, emit.rows_written);
+    info.time_basis = st.weakest();
+    let note = clock.note(&st);
+    if !note.is_empty() {
+        info.reason = join(&info.reason, &note);
+        info.clock = Some(note);
+    }
+    info
+}
+
+/// Reads a text log with `read` (transcoded first if it is UTF-16), and notes in its
+/// line counts (reached through `lines`) when the file changed while it was read; why,
+/// when it could not be opened.
+fn read_text<T>(
+    entry: &Entry,
+    class: &Classified,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+    progress: &Progress,
+    read: impl FnOnce(Box<dyn Read + '_>, &mut Emit<'_>) -> T,
+    lines: impl FnOnce(&mut T) -> &mut W3cStats,
+) -> std::result::Result<T, String> {
     let stats = entry.with_reader(&opts.limits, |r| {
         let mut counting = Counting::new(r, progress);
         let input: Box<dyn Read + '_> = match class.utf16 {
             Some(order) => Box::new(Utf16Reader::new(&mut counting, order)),
             None => Box::new(&mut counting),
         };
-        let st = if class.kind == Kind::Httperr {
-            httperr::read(input, opts.max_line, emit)
-        } else {
-            access::read(input, opts.max_line, class.site_hint, emit)
-        };
+        let st = read(input, emit);
         (st, counting.bytes)
     });
-    let (mut st, read) = match stats {
-        Ok(stats) => stats,
-        Err(e) => return SourceInfo::failed(&entry.path, kind, entry.size, e.to_string()),
-    };
+    let (mut out, read) = stats.map_err(|e| e.to_string())?;
+    let st = lines(&mut out);
     let now = entry.current_size().unwrap_or(entry.size);
     if st.read_error.is_none()
         && (read != entry.size || now != entry.size)
@@ -208,7 +261,18 @@ fn read_w3c(
         ));
     }
     emit.finish();
-    let mut info = SourceInfo::from_w3c(&entry.path, kind, entry.size, &st, emit.rows_written);
+    Ok(out)
+}
+
+/// The manifest row of a text log: its line counts, the classifier's note, UTF-16.
+fn text_info(
+    entry: &Entry,
+    class: &Classified,
+    kind: SourceKind,
+    st: &W3cStats,
+    rows: u64,
+) -> SourceInfo {
+    let mut info = SourceInfo::from_w3c(&entry.path, kind, entry.size, st, rows);
     if let Some(r) = &class.reason {
         info.reason = if info.reason.is_empty() {
             r.clone()

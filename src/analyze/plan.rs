@@ -34,8 +34,12 @@ fn group(entries: &[(u64, Option<Kind>)]) -> Vec<Vec<usize>> {
             // Read after the others: their local times are placed with the UTC
             // evidence the others give (`analyze::exports`).
             Kind::EventExport(_) => {}
-            Kind::Httperr | Kind::W3c if size >= TASK_BYTES => tasks.push(vec![i]),
-            Kind::Httperr | Kind::W3c => {
+            Kind::Httperr | Kind::W3c | Kind::IisNative | Kind::Ncsa | Kind::IisAdvanced
+                if size >= TASK_BYTES =>
+            {
+                tasks.push(vec![i])
+            }
+            Kind::Httperr | Kind::W3c | Kind::IisNative | Kind::Ncsa | Kind::IisAdvanced => {
                 let slot = match open.iter().position(|(k, _, _)| *k == kind) {
                     Some(p) => p,
                     None => {
@@ -51,7 +55,7 @@ fn group(entries: &[(u64, Option<Kind>)]) -> Vec<Vec<usize>> {
                     *bytes = 0;
                 }
             }
-            _ => {}
+            Kind::Other => {}
         }
     }
     for (_, list, _) in open {

@@ -9,6 +9,7 @@ use super::pools::{PoolSettings, SiteApp};
 use crate::domain::codes::is_broken_connection;
 use crate::domain::httpsys::{self, ReasonClass};
 use crate::domain::lifecycle::{Lifecycle, Origin};
+use crate::domain::TimeBasis;
 use crate::tables::{Batch, BatchSink, TableId};
 use std::collections::{BTreeMap, HashMap};
 
@@ -293,6 +294,7 @@ impl Collected {
         let method = b.strs("cs_method");
         let stem = b.strs("cs_uri_stem");
         let file = b.strs("source_file");
+        let basis = b.strs("time_basis");
         let rows = time
             .iter()
             .zip(site.iter())
@@ -303,6 +305,11 @@ impl Collected {
         let mut run: Option<((i64, i64), Minute)> = None;
         for (i, (((t, s), (st, w)), (tt, s0))) in rows.enumerate() {
             let Some(t) = t else { continue };
+            // A legacy log's local time taken as UTC (no --tz): hours off, so it would
+            // tie requests to the wrong incidents.
+            if basis.get(i) == Some(TimeBasis::Unknown.name()) {
+                continue;
+            }
             let failed = st.is_some_and(|v| v >= 500) || w.is_some_and(is_broken_connection);
             let key = (s.unwrap_or(-1), t.div_euclid(MINUTE));
             if let Some((k, m)) = run.take_if(|(k, _)| *k != key) {

@@ -24,7 +24,8 @@ pub struct SourceRef<'a> {
     pub last: Option<i64>,
     /// Rows or records.
     pub rows: u64,
-    /// Event log exports: how their times became UTC, and what clock was applied.
+    /// Event log exports and legacy access logs: how their times became UTC, and what
+    /// clock was applied.
     pub clock: Option<(TimeBasis, &'a str)>,
 }
 
@@ -74,15 +75,16 @@ fn covered(kind: SourceKind) -> Option<(&'static str, &'static str)> {
         SourceKind::Evtx => ("event logs (.evtx)", "No event log: crashes, hangs, recycles and rapid-fail shutdowns cannot be seen; failures will be unexplained."),
         SourceKind::EventExport => ("event logs exported as text, CSV or XML", ""),
         SourceKind::AppConfig => ("applicationHost.config", "No applicationHost.config: sites are mapped to pools from HTTPERR lines, and pool settings (overlap, limits, rapid-fail) are unknown."),
-        // Recognized but not read, or containers: nothing of theirs is analysed.
-        SourceKind::IisNative | SourceKind::Ncsa | SourceKind::Archive | SourceKind::Other => {
-            return None
-        }
+        SourceKind::IisNative => ("IIS access logs in the IIS log format (legacy, local time)", ""),
+        SourceKind::Ncsa => ("IIS access logs in NCSA format (legacy, local time with offset)", ""),
+        SourceKind::IisAdvanced => ("IIS Advanced Logging logs", ""),
+        // Containers, or not read: nothing of theirs is analysed.
+        SourceKind::Archive | SourceKind::Other => return None,
     })
 }
 
-/// What clock each export's times are on, guesses first; files on the same clock for
-/// the same reason share one sentence.
+/// What clock each export's (or legacy access log's) times are on, guesses first;
+/// files on the same clock for the same reason share one sentence.
 fn clocks(of: &[&SourceRef<'_>]) -> String {
     let mut by_note: std::collections::BTreeMap<(bool, &str), Vec<&str>> = Default::default();
     for s in of {
@@ -116,7 +118,11 @@ pub fn coverage(sources: &[SourceRef<'_>], c: &Collected) -> Vec<Coverage> {
         };
         let of: Vec<&SourceRef<'_>> = sources.iter().filter(|s| s.kind == kind).collect();
         let exports = sources.iter().any(|s| s.kind == SourceKind::EventExport);
-        if kind == SourceKind::EventExport && !exports {
+        let legacy = matches!(
+            kind,
+            SourceKind::IisNative | SourceKind::Ncsa | SourceKind::IisAdvanced
+        );
+        if (kind == SourceKind::EventExport && !exports) || (legacy && of.is_empty()) {
             continue;
         }
         let first = of.iter().filter_map(|s| s.first).min();
@@ -129,7 +135,7 @@ pub fn coverage(sources: &[SourceRef<'_>], c: &Collected) -> Vec<Coverage> {
             .map(|s| format!("{} ({}): {}", s.path, s.status, cut_reason(s.reason)))
             .collect();
         let read = of.iter().filter(|s| s.status != ReadStatus::Failed).count() as u64;
-        let note = if kind == SourceKind::EventExport {
+        let note = if kind == SourceKind::EventExport || legacy {
             Some(clocks(&of))
         } else if read == 0 && kind == SourceKind::Evtx && exports {
             Some("No .evtx: the events come from exported event logs (see below).".to_string())

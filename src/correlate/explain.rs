@@ -355,7 +355,7 @@ pub fn guessed_times(basis: TimeBasis) -> String {
     let how = match basis {
         TimeBasis::Inferred => "inferred from how they line up with the HTTP.sys and W3C logs",
         TimeBasis::Unknown => "unknown, so they were taken as UTC",
-        TimeBasis::Utc | TimeBasis::Given | TimeBasis::Embedded => "known",
+        TimeBasis::Utc | TimeBasis::Given | TimeBasis::Embedded | TimeBasis::Offset => "known",
     };
     format!(
         " Its events come from an event log exported in local time whose offset from UTC is {how}: its times, and what was joined with them, may be off (see Coverage; give --tz to be sure)."

@@ -15,10 +15,13 @@ named_enum! {
         EventExport = "event_export",
         /// IIS applicationHost.config.
         AppConfig = "appconfig",
-        /// Legacy IIS native (comma-separated) log: recognized, not parsed.
+        /// Legacy IIS log format (comma-separated, local time), read into `requests`.
         IisNative = "iis_native",
-        /// NCSA common log: recognized, not parsed.
+        /// NCSA common log (local time with its offset), read into `requests`.
         Ncsa = "ncsa",
+        /// IIS Advanced Logging module log (W3C framing, quoted values, local and UTC
+        /// times), read into `requests`.
+        IisAdvanced = "iis_advanced",
         /// An archive inside the bundle (a nested zip), opened or not.
         Archive = "archive",
         /// Anything else: skipped.
@@ -81,6 +84,9 @@ named_enum! {
         /// Local time converted with the offset of a UTC time in the same record or file
         /// (embedded Event XML, ASP.NET's UTC event time).
         Embedded = "embedded",
+        /// Local time written with its own UTC offset (NCSA `[10/Oct/2000:13:55:36
+        /// -0700]`): exact.
+        Offset = "offset",
         /// Local time converted with the offset that best aligns the file's events with
         /// the UTC evidence of the bundle (HTTP.sys, W3C, `.evtx`): a guess, with its
         /// score in `sources`.
@@ -96,7 +102,7 @@ impl TimeBasis {
     /// inferred, 3 unknown.
     pub const fn doubt(self) -> u8 {
         match self {
-            TimeBasis::Utc | TimeBasis::Given => 0,
+            TimeBasis::Utc | TimeBasis::Given | TimeBasis::Offset => 0,
             TimeBasis::Embedded => 1,
             TimeBasis::Inferred => 2,
             TimeBasis::Unknown => 3,

@@ -1,5 +1,6 @@
 //! IIS W3C access logs (domain.md §2) typed into the `requests` table.
 
+use crate::domain::TimeBasis;
 use crate::parse::values::w3svc_id;
 use crate::parse::w3c::{self, Field, Layout, Row, Typing, W3cFormat, W3cStats};
 use crate::parse::Emit;
@@ -89,6 +90,9 @@ impl W3cFormat for Access {
             extra,
             invalid_fields,
             utf8_lossy: Some(r.lossy),
+            time_basis: Some(TimeBasis::Utc.name()),
+            time_local: None,
+            utc_offset_min: None,
         });
     }
 }

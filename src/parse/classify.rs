@@ -1,7 +1,8 @@
 //! Classifies a bundle entry by its content (and, for header-less logs, by its path and
 //! the shape of its first line): HTTPERR, IIS W3C, EVTX, event log exports (text, CSV,
-//! XML: `parse::export::detect`), applicationHost.config, the legacy IIS native and
-//! NCSA formats (recognized, not parsed), or other (skipped, with the reason).
+//! XML: `parse::export::detect`), applicationHost.config, the legacy IIS access log
+//! formats (the IIS log format, NCSA, IIS Advanced Logging: read by `parse::legacy`),
+//! or other (skipped, with the reason).
 
 use crate::domain::{EventForm, SourceKind};
 use crate::parse::utf16::{self, Utf16};
@@ -25,10 +26,12 @@ pub enum Kind {
     EventExport(EventForm),
     /// IIS applicationHost.config.
     AppConfig,
-    /// Legacy IIS native (comma-separated) log: recognized, not parsed.
+    /// The IIS log format ("IIS native": comma-separated, local time).
     IisNative,
-    /// NCSA common log: recognized, not parsed.
+    /// NCSA common log (local time with its offset).
     Ncsa,
+    /// IIS Advanced Logging module log (W3C framing, quoted values).
+    IisAdvanced,
     /// Anything else: skipped.
     Other,
 }
@@ -44,6 +47,7 @@ impl Kind {
             Kind::AppConfig => SourceKind::AppConfig,
             Kind::IisNative => SourceKind::IisNative,
             Kind::Ncsa => SourceKind::Ncsa,
+            Kind::IisAdvanced => SourceKind::IisAdvanced,
             Kind::Other => SourceKind::Other,
         }
     }
@@ -95,7 +99,10 @@ pub fn classify(path: &str, head: &[u8]) -> Classified {
         _ => classify_text(path, &text, head, order.is_some()),
     };
     c.utf16 = order;
-    if matches!(c.kind, Kind::W3c) {
+    if matches!(
+        c.kind,
+        Kind::W3c | Kind::IisNative | Kind::Ncsa | Kind::IisAdvanced
+    ) {
         c.site_hint = site_id_from_path(path);
     }
     c
@@ -196,6 +203,11 @@ fn classify_w3c_header(software: Option<&str>, fields: Option<&str>) -> Classifi
     if names.iter().any(|n| n.eq_ignore_ascii_case("x-session")) {
         return classified(Kind::Other, Some(FTP_LOG.into()));
     }
+    if software.is_some_and(|sw| sw.starts_with("IIS Advanced Logging"))
+        || names.iter().any(|n| is_advanced_logging_name(n))
+    {
+        return classified(Kind::IisAdvanced, None);
+    }
     if let Some(sw) = software {
         if sw.starts_with("Microsoft HTTP API")
             || names.iter().any(|n| n.eq_ignore_ascii_case("s-reason"))
@@ -225,6 +237,13 @@ fn classify_w3c_header(software: Option<&str>, fields: Option<&str>) -> Classifi
         Kind::Other,
         Some("W3C-format log whose #Fields are not IIS fields".into()),
     )
+}
+
+/// Field names only IIS Advanced Logging writes.
+fn is_advanced_logging_name(name: &str) -> bool {
+    ["date-local", "time-local", "TimeTakenMS"]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name))
 }
 
 fn file_name(path: &str) -> String {
@@ -279,19 +298,10 @@ fn classify_headerless(path: &str, line: &str) -> Classified {
             .get(4)
             .is_some_and(|p| p.len() >= 5 && p[..5].eq_ignore_ascii_case("W3SVC"))
     {
-        return classified(
-            Kind::IisNative,
-            Some(
-                "legacy IIS native log (comma-separated, local time): recognized, not parsed"
-                    .into(),
-            ),
-        );
+        return classified(Kind::IisNative, None);
     }
     if is_ncsa(line) {
-        return classified(
-            Kind::Ncsa,
-            Some("NCSA common log format (local time): recognized, not parsed".into()),
-        );
+        return classified(Kind::Ncsa, None);
     }
     let values: Vec<&str> = line.split(' ').collect();
     if is_ftp_line(&values) {
@@ -411,6 +421,11 @@ mod tests {
         assert_eq!(classify("in010320.log", native).kind, Kind::IisNative);
         let ncsa = b"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326\n";
         assert_eq!(classify("nc001010.log", ncsa).kind, Kind::Ncsa);
+        let advanced = b"#Software: IIS Advanced Logging Module\r\n\r\n#Fields: date-local time-local s-ip cs-uri-stem sc-status TimeTakenMS\r\n";
+        let c = classify("W3SVC3/adv.log", advanced);
+        assert_eq!((c.kind, c.site_hint), (Kind::IisAdvanced, Some(3)));
+        let unsigned = b"#Fields: date time date-local time-local cs-uri-stem sc-status\r\n";
+        assert_eq!(classify("x.log", unsigned).kind, Kind::IisAdvanced);
     }
 
     #[test]

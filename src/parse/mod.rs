@@ -10,6 +10,7 @@ pub mod eventdata;
 pub mod evtx;
 pub mod export;
 pub mod httperr;
+pub mod legacy;
 pub mod lifecycle;
 pub mod lines;
 pub mod rows;

@@ -11,7 +11,7 @@ super::define_table! {
         source_line: I64 = "Line where the record starts, in text and XML exports.",
         time: Time = "Event time (UTC): TimeCreated/SystemTime, or the export's local time converted as `time_basis` says.",
         form: Str = "What the event was read from: `evtx`, `viewer_csv`, `viewer_text`, `powershell_csv`, `details_text`, `wevtutil_text`, `event_xml`, `app_service_xml`.",
-        time_basis: Str = "How `time` became UTC: `utc` (the source writes UTC), `given` (--tz / --utc-offset), `embedded` (a UTC time in the same file), `inferred` (aligned with the bundle's UTC evidence: a guess), `unknown` (local time taken as UTC).",
+        time_basis: Str = "How `time` became UTC: `utc` (the source writes UTC), `given` (--tz / --utc-offset), `embedded` (a UTC time in the same file), `offset` (the local time carries its own offset: NCSA), `inferred` (aligned with the bundle's UTC evidence: a guess), `unknown` (local time taken as UTC).",
         time_local: Str = "The time as the export wrote it (local time, the server's locale), kept raw.",
         utc_offset_min: I32 = "Offset applied to `time_local`, minutes east of UTC (DST-aware with --tz).",
         channel: Str = "Channel (`System`, `Application` ...).",

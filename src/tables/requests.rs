@@ -3,14 +3,14 @@
 super::define_table! {
     /// Builder for the `requests` table.
     RequestsTable, RequestsRow, Requests, "requests",
-    "One row per data line of an IIS W3C extended access log. `time` is when IIS wrote the entry (request completion); `start_time` = `time` − `time_taken_ms`.",
+    "One row per data line of an IIS access log: W3C extended (UTC), or a legacy format (the IIS log format, NCSA, IIS Advanced Logging: `sources.kind` says which) whose local time is converted as `time_basis` says. `time` is when IIS wrote the entry (request completion); `start_time` = `time` − `time_taken_ms`.",
     {
         bundle_id: Str = "Bundle the row comes from (see `sources`).",
         source_file: Str = "Path of the log inside the bundle.",
         source_line: I64 = "1-based line number in that file.",
-        time: Time = "Log time (UTC); IIS writes the entry when the response completes.",
+        time: Time = "Log time (UTC); IIS writes the entry when the response completes. Legacy formats write local time: see `time_basis`.",
         start_time: Time = "Estimated request start: `time` − `time_taken_ms` (null without time-taken).",
-        site_id: I64 = "IIS site id: from `s-sitename` `W3SVC<N>`, else from the `W3SVC<N>` folder of the file.",
+        site_id: I64 = "IIS site id: from `s-sitename` `W3SVC<N>` (the service and instance of the IIS log format), else from the `W3SVC<N>` folder of the file.",
         site_name: Str = "`s-sitename` as logged.",
         s_computername: Str = "`s-computername`.",
         s_ip: Str = "Server IP, zone id removed.",
@@ -36,5 +36,8 @@ super::define_table! {
         extra: Str = "Custom fields (X-Forwarded-For ...) and values that did not fit their column's type, as a JSON object keyed by header name.",
         invalid_fields: Str = "Comma-separated names of fields whose value could not be typed (kept raw in `extra`).",
         utf8_lossy: Bool = "The line held bytes that are not UTF-8; they were replaced by U+FFFD.",
+        time_basis: Str = "How `time` became UTC (see `events.time_basis`): `utc` (W3C, and IIS Advanced Logging's `date`/`time`), `offset` (NCSA: the local time carries its offset), `given` (the IIS log format or Advanced Logging's `date-local`/`time-local` converted with --tz / --utc-offset), `unknown` (local time taken as UTC: joins on it may be off by hours).",
+        time_local: Str = "Legacy formats: the local time as the line wrote it, kept raw (the IIS log format's date and time joined by one space; null for W3C, which writes UTC).",
+        utc_offset_min: I32 = "Legacy formats: offset of `time_local` from UTC, minutes east (DST-aware with --tz).",
     }
 }

@@ -12,5 +12,5 @@ mod typing;
 pub use fields::{is_iis_access_name, Field, Layout};
 pub use headerless::{access_layout_for, httperr_layout_for, looks_like_httperr_line};
 pub use reader::{read_w3c, Row, W3cSink, W3cStats};
-pub use tokenize::split_fields;
+pub use tokenize::{split_fields, unquote};
 pub use typing::{read_format, Typing, W3cFormat};
