@@ -72,6 +72,13 @@ def corvid_timings(stderr: str):
     return {k: float(v) for k, v in (p.split("=") for p in m.group(1).split())} if m else {}
 
 
+def fast_path_share(stderr: str):
+    """The share of .evtx records corvid read on its fast path (`--timings`)."""
+    pairs = re.findall(r"^timings: evtx fast path (\d+)/(\d+) records", stderr, re.M)
+    fast, records = sum(int(f) for f, _ in pairs), sum(int(r) for _, r in pairs)
+    return fast / records if records else 0.0
+
+
 DUCKDB_COPY = """
 import json, sys, time, duckdb
 groups = json.loads(sys.argv[1])  # [[files, {column: type}, out], ...]: one COPY per layout
@@ -170,9 +177,9 @@ def count_records(evtx_dump, f: Path):
 
 
 def bench_evtx(args):
-    """Rows for the event logs together (the target) and for the larger one alone (one
-    file: corvid keeps more than one core busy only by decoding its chunks in parallel,
-    as evtx_dump does by default)."""
+    """Rows for the event logs together, for the larger one alone (one file: corvid
+    keeps more than one core busy only by decoding its chunks in parallel, as evtx_dump
+    does by default), and for a large Security-style log (examples/security_log.rs)."""
     work = Path(args.work) / "evtx"
     bundle, _, _ = simulate(args, work / "sim", ["--scenario", str(REPO / "scripts/bench-evtx.toml")])
     files = []
@@ -185,6 +192,10 @@ def bench_evtx(args):
     rows = []
     out = work / "out"
     groups = [("all", files)] + ([(f"{largest.name} alone", [largest])] if len(files) > 1 else [])
+    if args.security_log_writer and args.security_records > 0:
+        security = work / "Security.evtx"
+        run([args.security_log_writer, str(security), str(args.security_records)])
+        groups.append((f"Security.evtx ({args.security_records:,} records)", [security]))
     for label, group in groups:
         records = sum(count_records(args.evtx_dump, f) for f in group)
         size = sum(f.stat().st_size for f in group)
@@ -196,11 +207,12 @@ def bench_evtx(args):
             fresh(out)
             r = run([args.corvid, "analyze", *map(str, group), "-o", str(out), "--quiet", "--timings"])
             r["read"] = corvid_timings(r["stderr"]).get("read", r["wall"])
+            r["fast"] = fast_path_share(r["stderr"])
             corv.append(r)
         rows.append({"files": label, "records": records, "bytes": size,
                      "dump": median(dump, "wall"), "dump_cpu": median(dump, "cpu"),
                      "corvid": median(corv, "wall"), "corvid_cpu": median(corv, "cpu"),
-                     "corvid_read": median(corv, "read")})
+                     "corvid_read": median(corv, "read"), "fast": median(corv, "fast")})
     if not args.keep:
         fresh(work)
     return rows
@@ -352,15 +364,20 @@ def report(args, rows, ev, prof, exports=None):
               "The event logs of `corvid simulate --scenario scripts/bench-evtx.toml` (System.evtx and "
               "Application.evtx). evtx_dump runs once per file with its default threads; corvid reads the files "
               "into `events` and `lifecycle` (Parquet) and correlates. *corvid read s* is the reading phase alone "
-              "(`--timings`: records to Parquet, without correlation and report). The target is the first row; "
-              "the second is the larger file alone, whose chunks both tools decode on all threads.", "",
-              "| files | records | MB | evtx_dump s | evtx_dump CPU s | evtx_dump records/s | corvid s | corvid CPU s | corvid records/s | corvid read s | read records/s | ratio |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "(`--timings`: records to Parquet, without correlation and report); *fast* is the share of "
+              "records it read from their typed template values rather than through XML. The second row is "
+              "the larger file alone, whose chunks both tools decode on all threads; the third a Security-style "
+              "log of `examples/security_log.rs` (logons, logoffs, privileges, process creations with their "
+              "real EventData names; the simulator's writer puts System and EventData in one template, where "
+              "Windows nests the EventData as a second template). The target is read records/s against "
+              "evtx_dump's records/s (*read ratio*); *ratio* is the whole run's.", "",
+              "| files | records | MB | evtx_dump s | evtx_dump CPU s | evtx_dump records/s | corvid s | corvid CPU s | corvid records/s | corvid read s | read records/s | fast | ratio | read ratio |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for e in ev:
             L.append(f"| {e['files']} | {e['records']:,} | {e['bytes']/mb:.1f} | {e['dump']:.2f} | {e['dump_cpu']:.2f} | "
                      f"{e['records']/e['dump']:,.0f} | {e['corvid']:.2f} | {e['corvid_cpu']:.2f} | "
                      f"{e['records']/e['corvid']:,.0f} | {e['corvid_read']:.2f} | {e['records']/e['corvid_read']:,.0f} | "
-                     f"{e['dump']/e['corvid']:.2f}x |")
+                     f"{100*e['fast']:.1f} % | {e['dump']/e['corvid']:.2f}x | {e['dump']/e['corvid_read']:.2f}x |")
     if exports:
         L += ["", "## Event logs exported as CSV: DuckDB `read_csv` against corvid on the same files", "",
               "The System and Application logs of `scripts/bench-evtx.toml` exported as Event Viewer CSV and as "
@@ -388,8 +405,8 @@ def report(args, rows, ev, prof, exports=None):
           f"| end to end at most {TARGETS['e2e']}x `unzip -p` | worst {e2e:.2f}x | {verdict(e2e <= TARGETS['e2e'])} |",
           f"| W3C to Parquet at least {TARGETS['duckdb']:.0f}x faster than DuckDB | worst {duck:.2f}x | {verdict(duck >= TARGETS['duckdb'])} |"]
     if ev:
-        rate = ev[0]["dump"] / ev[0]["corvid"]
-        L.append(f"| EVTX records/s at least evtx_dump's | {rate:.2f}x | {verdict(rate >= 1)} |")
+        rate = min(e["dump"] / e["corvid_read"] for e in ev)
+        L.append(f"| EVTX read records/s at least evtx_dump's | worst {rate:.2f}x | {verdict(rate >= 1)} |")
     if exports:
         worst = min(e["duckdb"] / e["corvid_read"] for e in exports)
         L.append(f"| event-log CSV read at least as fast as DuckDB's read_csv | worst {worst:.2f}x | {verdict(worst >= 1)} |")
@@ -416,6 +433,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corvid", required=True, help="the corvid binary (release build)")
     ap.add_argument("--evtx-dump", required=True, help="evtx_dump (cargo install evtx)")
+    ap.add_argument("--security-log-writer", help="examples/security_log (release build): writes the large Security-style log")
+    ap.add_argument("--security-records", type=int, default=1_000_000, help="records of the Security-style log (0: none)")
     ap.add_argument("--work", required=True, help="folder for generated inputs and outputs")
     ap.add_argument("--sizes", nargs="+", type=float, default=[0.25, 0.5, 1, 2, 4], help="sizes in GB")
     ap.add_argument("--runs", type=int, default=3, help="runs of each command per size")

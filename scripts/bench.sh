@@ -26,8 +26,9 @@ if [[ ! -x "$WORK/tools/bin/evtx_dump" ]]; then
     cargo install --quiet --locked --root "$WORK/tools" evtx
 fi
 
-cargo build --release --quiet
+cargo build --release --quiet --bin corvid --example security_log
 exec python3 scripts/bench.py \
     --corvid "$CARGO_TARGET_DIR/release/corvid" \
     --evtx-dump "$WORK/tools/bin/evtx_dump" \
+    --security-log-writer "$CARGO_TARGET_DIR/release/examples/security_log" \
     --work "$WORK" "$@"

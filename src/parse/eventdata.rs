@@ -184,6 +184,14 @@ pub struct DataJson {
 }
 
 impl DataJson {
+    /// An empty object with room for about `bytes` of items.
+    pub fn with_capacity(bytes: usize) -> Self {
+        DataJson {
+            named: String::with_capacity(bytes),
+            ..DataJson::default()
+        }
+    }
+
     /// A `<Data Name=..>` item.
     pub fn named(&mut self, name: &str, value: &str) {
         let mut start = 0;

@@ -152,7 +152,11 @@ impl StrCol {
     /// plain large UTF-8 strings) and starts a new batch.
     pub fn take(&mut self) -> ArrayRef {
         if self.plain {
-            let rows = std::mem::replace(&mut self.rows, MutableUtf8Array::new());
+            // The next batch is sized like this one: growing a buffer of tens of MB by
+            // doubling copied it about twice over.
+            let (n, bytes) = (self.rows.len(), self.rows.values().len());
+            let next = MutableUtf8Array::with_capacities(n, bytes);
+            let rows = std::mem::replace(&mut self.rows, next);
             let rows: Utf8Array<i64> = rows.into();
             return rows.boxed();
         }
@@ -165,6 +169,7 @@ impl StrCol {
             // Plain from now on: the dictionary's buffers are not kept.
             self.plain = true;
             self.index = HashTable::new();
+            self.rows = MutableUtf8Array::with_capacities(n, values.values().len());
             let plain: MutableUtf8Array<i64> = ids
                 .iter()
                 .zip(&valid)

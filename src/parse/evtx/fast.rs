@@ -117,13 +117,14 @@ impl<'t> ChunkTemplates<'t> {
         }
         let nested = nested.as_ref().map(|(p, v)| (&**p, v.as_slice()));
         let verdict = self.verdict_of(key);
+        // Most of a record's bytes are its UTF-16 text: about half as much JSON.
+        let json_bytes = record.binxml_size as usize / 2 + 64;
         let bufs = (&mut self.text, &mut self.name);
         match verdict {
             Some(false) => Fast::Render,
-            Some(true) => {
-                event(&plan, &values, nested, false, bufs).map_or(Fast::Render, Fast::Event)
-            }
-            None => match event(&plan, &values, nested, true, bufs) {
+            Some(true) => event(&plan, &values, nested, false, bufs, json_bytes)
+                .map_or(Fast::Render, Fast::Event),
+            None => match event(&plan, &values, nested, true, bufs, json_bytes) {
                 Some(whole) => Fast::Unchecked(whole.ev, (key, self.shape.clone())),
                 None => Fast::Render,
             },
@@ -185,12 +186,7 @@ impl<'t> ChunkTemplates<'t> {
 
     /// The plan of the definition at `offset` (of an event, or of a `fragment`), read
     /// once per file.
-    fn plan(
-        &mut self,
-        chunk: &[u8],
-        offset: u32,
-        fragment: Option<Within>,
-    ) -> KnownPlan {
+    fn plan(&mut self, chunk: &[u8], offset: u32, fragment: Option<Within>) -> KnownPlan {
         if let Some(known) = self.by_offset.get(&(offset, fragment)) {
             return known.clone();
         }
@@ -356,6 +352,7 @@ fn event(
     nested: Option<(&Plan, &[BinXmlValue<'_>])>,
     whole: bool,
     (text, name): (&mut String, &mut String),
+    capacity: usize,
 ) -> Option<FastEvent> {
     let mut f = Filling {
         out: FastEvent {
@@ -363,7 +360,7 @@ fn event(
             data_json: None,
             time: None,
         },
-        json: DataJson::default(),
+        json: DataJson::with_capacity(capacity),
         whole,
         items: None,
         text,
