@@ -34,12 +34,20 @@ impl DecodedRecord {
     /// A record read from its XML.
     fn from_xml(ev: Event, record: &Header) -> Self {
         let data_json = ev.data_json();
-        Self::new(ev, None, data_json, record, false)
+        Self::new(ev, None, data_json, record, None)
     }
 
     /// A record read on the fast path.
     fn from_fast(fast: FastEvent, record: &Header) -> Self {
-        Self::new(fast.ev, fast.time, fast.data_json, record, true)
+        let mut rec = Self::new(
+            fast.ev,
+            fast.time,
+            fast.data_json,
+            record,
+            Some(fast.may_matter),
+        );
+        rec.fast = true;
+        rec
     }
 
     fn new(
@@ -47,16 +55,19 @@ impl DecodedRecord {
         time: Option<i64>,
         data_json: Option<String>,
         record: &Header,
-        fast: bool,
+        may_matter: Option<bool>,
     ) -> Self {
         let time = time.or_else(|| ev.system_time.as_deref().and_then(parse_rfc3339));
         DecodedRecord {
             time: time.or(Some(record.time_us)),
             record_id: ev.record_id.unwrap_or(record.id as i64),
             recovered: record.recovered,
-            fast,
+            fast: false,
             data_json,
-            life: lifecycle::extract(&ev),
+            life: match may_matter {
+                Some(false) => None,
+                Some(true) | None => lifecycle::extract(&ev),
+            },
             ev,
         }
     }

@@ -68,6 +68,9 @@ pub struct FastEvent {
     pub data_json: Option<String>,
     /// `TimeCreated`, when written as a FILETIME (else from `ev.system_time`).
     pub time: Option<i64>,
+    /// Whether lifecycle extraction may read the event (`parse::lifecycle::may_read`):
+    /// if not, its data items are not in `ev` and it is no lifecycle event.
+    pub may_matter: bool,
 }
 
 impl<'t> ChunkTemplates<'t> {
@@ -304,6 +307,7 @@ fn write_text(v: &BinXmlValue<'_>, out: &mut String) -> Option<()> {
         V::HexInt32Type(n) => write!(out, "0x{n:x}").ok()?,
         V::HexInt64Type(n) => write!(out, "0x{n:x}").ok()?,
         V::BoolType(b) => out.push_str(if *b { "true" } else { "false" }),
+        V::GuidType(g) => push_guid(g, out),
         V::BinaryType(bytes) => {
             for b in *bytes {
                 write!(out, "{b:02X}").ok()?;
@@ -335,6 +339,22 @@ fn push_utf16(bytes: &[u8], out: &mut String) -> Option<()> {
     Some(())
 }
 
+/// A GUID as Windows writes it: `{aabbccdd-eeff-...}`, lower case, the first three
+/// groups little-endian.
+fn push_guid(g: &[u8; 16], out: &mut String) {
+    const ORDER: [usize; 16] = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('{');
+    for (i, &at) in ORDER.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[usize::from(g[at] >> 4)]));
+        out.push(char::from(HEX[usize::from(g[at] & 0x0f)]));
+    }
+    out.push('}');
+}
+
 /// `c` if XML carries it as itself.
 fn plain(c: char) -> Option<char> {
     (c >= ' ' || matches!(c, '\t' | '\n' | '\r')).then_some(c)
@@ -359,6 +379,7 @@ fn event(
             ev: Event::default(),
             data_json: None,
             time: None,
+            may_matter: true,
         },
         json: DataJson::with_capacity(capacity),
         whole,
@@ -367,8 +388,12 @@ fn event(
         name,
     };
     f.fill(plan, values, nested)?;
-    let items = f.items.unwrap_or(whole);
+    let ev = &f.out.ev;
+    let items = f
+        .items
+        .unwrap_or_else(|| whole || may_read(ev.provider.as_deref(), ev.source_name.as_deref()));
     let mut out = f.out;
+    out.may_matter = items;
     out.data_json = if items {
         out.ev.data_json()
     } else {
