@@ -2,7 +2,7 @@
 //! becomes an `events` row (and a `lifecycle` row when it matters to app pools); each
 //! chunk or record that fails is counted and reported, and reading goes on.
 //!
-//! `decode` reads one chunk's records (the fast path in `fast` and `template`, the XML
+//! `decode` reads one chunk's records (the fast path in `fast`, `template` and `value`, the XML
 //! path through `parse::eventdata`); `padded` meets the file and the crate's errors;
 //! this file puts the records of a file in order and makes their rows.
 
@@ -10,6 +10,7 @@ mod decode;
 mod fast;
 mod padded;
 mod template;
+mod value;
 
 use crate::domain::{EventForm, TimeBasis};
 use crate::parse::rows::{push_event, push_lifecycle, Placed};
