@@ -1,14 +1,15 @@
 //! Writes a large Security-style event log with the simulator's EVTX writer, for
 //! `scripts/bench.sh`: logons (4624), logoffs (4634), special privileges (4672) and
 //! process creations (4688) of Microsoft-Windows-Security-Auditing, with their real
-//! named EventData items, one event every few hundred milliseconds. Same arguments,
-//! same bytes.
+//! named EventData items, one event every few hundred milliseconds, laid out as Windows
+//! writes them (the EventData a nested template instance; `--flat`: one template per
+//! event). Same arguments, same bytes.
 //!
 //! ```text
-//! cargo run --release --example security_log -- OUT.evtx [RECORDS]   # default 1,000,000
+//! cargo run --release --example security_log -- OUT.evtx [RECORDS] [--flat]   # default 1,000,000
 //! ```
 
-use corvid::simulate::evtx_writer::{Event, EventData, StreamingEvtxWriter};
+use corvid::simulate::evtx_writer::{Event, EventData, Layout, StreamingEvtxWriter};
 use corvid::simulate::rng::Rng;
 use std::io::BufWriter;
 
@@ -25,9 +26,16 @@ const PROCESSES: [&str; 4] = [
 ];
 
 fn main() -> std::io::Result<()> {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let layout = match args.iter().position(|a| a == "--flat") {
+        Some(i) => {
+            args.remove(i);
+            Layout::Flat
+        }
+        None => Layout::Nested,
+    };
     let Some(path) = args.get(1) else {
-        eprintln!("usage: security_log OUT.evtx [RECORDS]");
+        eprintln!("usage: security_log OUT.evtx [RECORDS] [--flat]");
         std::process::exit(2);
     };
     let records: u64 = match args.get(2).map(|n| n.replace([',', '_'], "").parse()) {
@@ -39,7 +47,7 @@ fn main() -> std::io::Result<()> {
         }
     };
     let out = BufWriter::new(std::fs::File::create(path)?);
-    let mut writer = StreamingEvtxWriter::new(out)?;
+    let mut writer = StreamingEvtxWriter::with_layout(out, layout)?;
     let mut rng = Rng::new(7);
     let mut time = START;
     for n in 0..records {

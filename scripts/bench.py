@@ -368,8 +368,8 @@ def report(args, rows, ev, prof, exports=None):
               "records it read from their typed template values rather than through XML. The second row is "
               "the larger file alone, whose chunks both tools decode on all threads; the third a Security-style "
               "log of `examples/security_log.rs` (logons, logoffs, privileges, process creations with their "
-              "real EventData names; the simulator's writer puts System and EventData in one template, where "
-              "Windows nests the EventData as a second template). The target is read records/s against "
+              "real EventData names, laid out as Windows writes them: the EventData a nested template instance, "
+              "which corvid reads as a second template). The target is read records/s against "
               "evtx_dump's records/s (*read ratio*); *ratio* is the whole run's.", "",
               "| files | records | MB | evtx_dump s | evtx_dump CPU s | evtx_dump records/s | corvid s | corvid CPU s | corvid records/s | corvid read s | read records/s | fast | ratio | read ratio |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]

@@ -1,6 +1,7 @@
 //! The EVTX fast path (typed template values, no XML) against the XML path, the
 //! reference: every `.evtx` of the shared corpus, every event kind of the simulator's
-//! catalog (with XML-special and non-ASCII text), and the sample bundle's event logs
+//! catalog (with XML-special and non-ASCII text) in both template layouts (flat, and
+//! nested as Windows writes them), and the sample bundle's event logs
 //! must give the same `events`, `lifecycle` and `parse_errors` rows, row for row, and
 //! the same typed lifecycle events; and the fast path must really be taken.
 
@@ -10,6 +11,7 @@ mod evtx_common;
 use corvid::domain::lifecycle::{Lifecycle, Origin};
 use corvid::parse::evtx::{read_with, Decoding, EvtxStats};
 use corvid::parse::Emit;
+use corvid::simulate::evtx_writer::{EvtxWriter, Layout};
 use corvid::tables::{Batch, BatchSink, Kind};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -151,15 +153,21 @@ fn every_simulated_event_kind_reads_the_same_both_ways() {
     // Twice over: the second record of each shape takes the fast path.
     let twice: Vec<_> = events.iter().chain(&events).cloned().collect();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("catalog.evtx");
-    std::fs::write(&path, evtx_common::write(&twice)).unwrap();
-    let (records, fast) = same_both_ways(&path);
-    assert_eq!(records, twice.len() as u64);
-    println!("catalog: {fast} of {records} records on the fast path");
-    assert!(
-        fast >= events.len() as u64 - 2,
-        "fast path: {fast} of {records}"
-    );
+    for layout in [Layout::Flat, Layout::Nested] {
+        let mut w = EvtxWriter::with_layout(layout);
+        for e in &twice {
+            w.add(e).expect("record id");
+        }
+        let path = dir.path().join(format!("catalog-{layout:?}.evtx"));
+        std::fs::write(&path, w.into_bytes()).unwrap();
+        let (records, fast) = same_both_ways(&path);
+        assert_eq!(records, twice.len() as u64);
+        println!("catalog, {layout:?}: {fast} of {records} records on the fast path");
+        assert!(
+            fast >= events.len() as u64 - 2,
+            "{layout:?}: {fast} of {records}"
+        );
+    }
 }
 
 #[test]

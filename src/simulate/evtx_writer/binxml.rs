@@ -61,6 +61,8 @@ pub(crate) mod value_type {
     pub(crate) const SID: u8 = 0x13;
     /// 64-bit integer rendered in hex.
     pub(crate) const HEX_INT64: u8 = 0x15;
+    /// A BinXML fragment (here: a nested template instance).
+    pub(crate) const BINXML: u8 = 0x21;
 }
 
 /// Largest string substitution value in UTF-16 code units (its byte size must fit a u16).
@@ -95,6 +97,9 @@ pub(crate) enum Value<'a> {
     Str(&'a str, usize),
     /// BinaryType.
     Binary(&'a [u8]),
+    /// BinXmlType: the record's nested template instance, written in its place (its
+    /// size is known once written).
+    Fragment,
 }
 
 impl<'a> Value<'a> {
@@ -122,6 +127,7 @@ impl<'a> Value<'a> {
             Value::Sid(_) => value_type::SID,
             Value::Str(..) => value_type::STRING,
             Value::Binary(_) => value_type::BINARY,
+            Value::Fragment => value_type::BINXML,
         }
     }
 
@@ -137,6 +143,7 @@ impl<'a> Value<'a> {
             Value::Sid(b) => b.len(),
             Value::Str(_, units) => units * 2,
             Value::Binary(b) => b.len(),
+            Value::Fragment => 0,
         }
     }
 
@@ -154,6 +161,7 @@ impl<'a> Value<'a> {
             Value::Sid(b) => out.extend_from_slice(b),
             Value::Str(s, units) => write_utf16(out, s, *units),
             Value::Binary(b) => out.extend_from_slice(b),
+            Value::Fragment => {}
         }
     }
 }
@@ -382,24 +390,99 @@ pub(crate) fn template_id(guid: &[u8; 16]) -> u32 {
     u32::from_le_bytes([guid[0], guid[1], guid[2], guid[3]])
 }
 
+/// A nested template instance: its template and values.
+pub(crate) type Fragment<'t, 'v> = (TemplateRef<'t>, &'t [Value<'v>]);
+
 /// Appends a record's BinXML: fragment header, TemplateInstance (with the definition inline
-/// when new), the value descriptors and values, and EOF. Returns the chunk offset of the
-/// definition when it was written here.
+/// when new), the value descriptors and values, and EOF; a [`Value::Fragment`] is
+/// `fragment`, written the same way in its place. Returns the chunk offsets of the
+/// definitions written here: the record's template's, the fragment's.
 pub(crate) fn write_record_binxml(
     out: &mut Vec<u8>,
     base: u32,
     names: &mut impl NameTable,
     template: TemplateRef<'_>,
     values: &[Value<'_>],
-) -> Option<u32> {
+    fragment: Option<Fragment<'_, '_>>,
+) -> (Option<u32>, Option<u32>) {
     write_fragment_header(out);
+    let defined = write_instance(out, base, names, template, values, fragment);
+    out.push(token::EOF);
+    defined
+}
+
+/// Appends a TemplateInstance and its values (see [`write_record_binxml`]).
+fn write_instance(
+    out: &mut Vec<u8>,
+    base: u32,
+    names: &mut impl NameTable,
+    template: TemplateRef<'_>,
+    values: &[Value<'_>],
+    mut fragment: Option<Fragment<'_, '_>>,
+) -> (Option<u32>, Option<u32>) {
     out.push(token::TEMPLATE_INSTANCE);
     out.push(0x01);
-    let mut defined_at = None;
+    let defined_at = write_template_ref(out, base, names, template);
+    // A fragment template defined in the same hash bucket links to this one.
+    if let (Some(at), TemplateRef::New { guid, .. }) = (defined_at, template) {
+        if let Some((
+            TemplateRef::New {
+                guid: inner, next, ..
+            },
+            _,
+        )) = &mut fragment
+        {
+            if template_id(inner) % 32 == template_id(&guid) % 32 {
+                *next = at;
+            }
+        }
+    }
+    out.extend_from_slice(
+        &u32::try_from(values.len())
+            .unwrap_or(u32::MAX)
+            .to_le_bytes(),
+    );
+    let descriptors = out.len();
+    for v in values {
+        let size = u16::try_from(v.size()).unwrap_or(u16::MAX);
+        out.extend_from_slice(&size.to_le_bytes());
+        out.push(v.type_byte());
+        out.push(0);
+    }
+    let mut fragment_at = None;
+    for (i, v) in values.iter().enumerate() {
+        match (v, fragment.take()) {
+            (Value::Fragment, Some((inner, inner_values))) => {
+                let start = out.len();
+                write_fragment_header(out);
+                fragment_at = write_instance(out, base, names, inner, inner_values, None).0;
+                out.push(token::EOF);
+                let size = u16::try_from(out.len() - start).unwrap_or(u16::MAX);
+                let at = descriptors + 4 * i;
+                out[at..at + 2].copy_from_slice(&size.to_le_bytes());
+            }
+            (v, rest) => {
+                fragment = rest;
+                v.write(out);
+            }
+        }
+    }
+    (defined_at, fragment_at)
+}
+
+/// Appends the template id and definition offset, and the definition itself when new;
+/// returns the definition's chunk offset if it was written here.
+fn write_template_ref(
+    out: &mut Vec<u8>,
+    base: u32,
+    names: &mut impl NameTable,
+    template: TemplateRef<'_>,
+) -> Option<u32> {
     match template {
         TemplateRef::Existing { id, offset } => {
             out.extend_from_slice(&id.to_le_bytes());
             out.extend_from_slice(&offset.to_le_bytes());
+            None
         }
         TemplateRef::New { guid, root, next } => {
             out.extend_from_slice(&template_id(&guid).to_le_bytes());
@@ -413,25 +496,9 @@ pub(crate) fn write_record_binxml(
             write_element(out, base, names, root);
             out.push(token::EOF);
             patch_len(out, size_at, size_at + 4);
-            defined_at = Some(def);
+            Some(def)
         }
     }
-    out.extend_from_slice(
-        &u32::try_from(values.len())
-            .unwrap_or(u32::MAX)
-            .to_le_bytes(),
-    );
-    for v in values {
-        let size = u16::try_from(v.size()).unwrap_or(u16::MAX);
-        out.extend_from_slice(&size.to_le_bytes());
-        out.push(v.type_byte());
-        out.push(0);
-    }
-    for v in values {
-        v.write(out);
-    }
-    out.push(token::EOF);
-    defined_at
 }
 
 #[cfg(test)]

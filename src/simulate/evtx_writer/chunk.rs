@@ -8,10 +8,14 @@
 
 use std::collections::HashMap;
 
-use crate::simulate::evtx_writer::binxml::{self, name_hash, NameSlot, NameTable, TemplateRef};
+use crate::simulate::evtx_writer::binxml::{
+    self, name_hash, Element, NameSlot, NameTable, TemplateRef,
+};
 use crate::simulate::evtx_writer::crc32::{crc32, Crc32};
 use crate::simulate::evtx_writer::event::Event;
-use crate::simulate::evtx_writer::templates::{prepare, Prepared, Shape, XmlName, NAME_COUNT};
+use crate::simulate::evtx_writer::templates::{
+    prepare, Layout, Prepared, Shape, XmlName, NAME_COUNT,
+};
 
 /// Size of a chunk.
 pub(crate) const CHUNK_SIZE: usize = 0x10000;
@@ -50,6 +54,34 @@ struct Defined {
     offset: u32,
 }
 
+/// A template as a record refers to it: defined earlier in the chunk, or new (with its
+/// tree, defined in the record).
+enum Resolved {
+    Existing(Defined),
+    New {
+        guid: [u8; 16],
+        next: u32,
+        root: Element,
+    },
+}
+
+impl Resolved {
+    /// The reference the encoder takes.
+    fn as_ref(&self) -> TemplateRef<'_> {
+        match self {
+            Resolved::Existing(d) => TemplateRef::Existing {
+                id: d.id,
+                offset: d.offset,
+            },
+            Resolved::New { guid, next, root } => TemplateRef::New {
+                guid: *guid,
+                root,
+                next: *next,
+            },
+        }
+    }
+}
+
 /// A chunk being filled.
 pub(crate) struct ChunkBuilder {
     data: Vec<u8>,
@@ -62,11 +94,12 @@ pub(crate) struct ChunkBuilder {
     names: [u32; NAME_COUNT],
     templates: HashMap<Shape, Defined>,
     scratch: Vec<u8>,
+    layout: Layout,
 }
 
 impl ChunkBuilder {
-    /// An empty chunk.
-    pub(crate) fn new() -> Self {
+    /// An empty chunk whose events get templates laid out as `layout` says.
+    pub(crate) fn with_layout(layout: Layout) -> Self {
         ChunkBuilder {
             data: vec![0u8; CHUNK_SIZE],
             free: CHUNK_HEADER_SIZE,
@@ -78,6 +111,7 @@ impl ChunkBuilder {
             names: [0; NAME_COUNT],
             templates: HashMap::new(),
             scratch: Vec::new(),
+            layout,
         }
     }
 
@@ -95,12 +129,19 @@ impl ChunkBuilder {
     /// holds the record's size (a lower bound when it is far too large; `usize::MAX` when it
     /// has more than `MAX_DATA_ITEMS` data items).
     pub(crate) fn try_add(&mut self, record_id: u64, event: &Event) -> Result<(), usize> {
-        let Some(prepared) = prepare(event, record_id) else {
+        let Some(prepared) = prepare(event, record_id, self.layout) else {
             return Err(usize::MAX);
         };
         // Cheap lower bound (header, descriptors, values, trailing size) before encoding.
-        let min: usize =
-            RECORD_HEADER_SIZE + 4 + prepared.values.iter().map(|v| 4 + v.size()).sum::<usize>();
+        let inner = prepared.fragment.iter().flat_map(|(_, v)| v);
+        let min: usize = RECORD_HEADER_SIZE
+            + 4
+            + prepared
+                .values
+                .iter()
+                .chain(inner)
+                .map(|v| 4 + v.size())
+                .sum::<usize>();
         if self.free + min > CHUNK_SIZE {
             return Err(min);
         }
@@ -130,9 +171,13 @@ impl ChunkBuilder {
         self.data[start..start + size].copy_from_slice(&out);
         self.scratch = out;
 
-        if let Some(defined) = new_template {
-            self.template_buckets[(defined.id % 32) as usize] = defined.offset;
-            self.templates.insert(prepared.shape, defined);
+        let (outer, inner) = new_template;
+        let shapes = [Some(prepared.shape), prepared.fragment.map(|(s, _)| s)];
+        for (defined, shape) in [outer, inner].into_iter().zip(shapes) {
+            if let (Some(defined), Some(shape)) = (defined, shape) {
+                self.template_buckets[(defined.id % 32) as usize] = defined.offset;
+                self.templates.insert(shape, defined);
+            }
         }
         if self.is_empty() {
             self.first_id = record_id;
@@ -144,45 +189,57 @@ impl ChunkBuilder {
     }
 
     /// Encodes the record's BinXml into `out` (the record starting at chunk offset `base`),
-    /// with a back reference to its template or, the first time, its definition; adds the
-    /// names it defines to the string table. Returns the template it defined, if any.
+    /// with a back reference to its templates (the event's and its fragment's) or, the
+    /// first time, their definitions; adds the names it defines to the string table.
+    /// Returns the templates it defined, if any.
     fn encode_binxml(
         &mut self,
         out: &mut Vec<u8>,
         base: u32,
         prepared: &Prepared<'_>,
-    ) -> Option<Defined> {
-        let existing = self.templates.get(&prepared.shape).copied();
-        let new_guid;
-        let root;
-        let template = match existing {
-            Some(d) => TemplateRef::Existing {
-                id: d.id,
-                offset: d.offset,
-            },
-            None => {
-                new_guid = prepared.shape.guid();
-                root = prepared.shape.template();
-                let bucket = (binxml::template_id(&new_guid) % 32) as usize;
-                TemplateRef::New {
-                    guid: new_guid,
-                    root: &root,
-                    next: self.template_buckets[bucket],
-                }
-            }
-        };
+    ) -> (Option<Defined>, Option<Defined>) {
+        let outer = self.resolve(&prepared.shape);
+        let inner = prepared
+            .fragment
+            .as_ref()
+            .map(|(s, v)| (self.resolve(s), v.as_slice()));
+        let fragment = inner.as_ref().map(|(t, v)| (t.as_ref(), *v));
         let mut names = Names {
             offsets: &mut self.names,
             buckets: &mut self.string_buckets,
         };
-        let defined_at =
-            binxml::write_record_binxml(out, base, &mut names, template, &prepared.values);
-        match (defined_at, template) {
-            (Some(offset), TemplateRef::New { guid, .. }) => Some(Defined {
-                id: binxml::template_id(&guid),
+        let (outer_at, inner_at) = binxml::write_record_binxml(
+            out,
+            base,
+            &mut names,
+            outer.as_ref(),
+            &prepared.values,
+            fragment,
+        );
+        let defined = |at: Option<u32>, t: &Resolved| match (at, t) {
+            (Some(offset), Resolved::New { guid, .. }) => Some(Defined {
+                id: binxml::template_id(guid),
                 offset,
             }),
-            (None, _) | (Some(_), TemplateRef::Existing { .. }) => None,
+            (None, _) | (Some(_), Resolved::Existing(_)) => None,
+        };
+        let inner_defined = inner.as_ref().and_then(|(t, _)| defined(inner_at, t));
+        (defined(outer_at, &outer), inner_defined)
+    }
+
+    /// How a record refers to the template of `shape`.
+    fn resolve(&self, shape: &Shape) -> Resolved {
+        match self.templates.get(shape) {
+            Some(d) => Resolved::Existing(*d),
+            None => {
+                let guid = shape.guid();
+                let bucket = (binxml::template_id(&guid) % 32) as usize;
+                Resolved::New {
+                    guid,
+                    next: self.template_buckets[bucket],
+                    root: shape.template(),
+                }
+            }
         }
     }
 
@@ -234,7 +291,7 @@ mod tests {
 
     #[test]
     fn first_record_defines_template_and_names_later_ones_reuse_them() {
-        let mut c = ChunkBuilder::new();
+        let mut c = ChunkBuilder::with_layout(Layout::Flat);
         assert!(c.try_add(1, &event(2)).is_ok());
         let after_first = c.free;
         assert!(c.try_add(2, &event(2)).is_ok());
@@ -261,7 +318,7 @@ mod tests {
 
     #[test]
     fn failed_add_changes_nothing() {
-        let mut c = ChunkBuilder::new();
+        let mut c = ChunkBuilder::with_layout(Layout::Flat);
         assert!(c.try_add(1, &event(1)).is_ok());
         let huge = Event {
             data: EventData::Positional {

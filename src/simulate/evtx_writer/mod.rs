@@ -10,6 +10,8 @@
 //! names) share one template definition per chunk, written inline in the first record that
 //! uses it and referenced by offset afterwards; values are typed substitutions (UInt16
 //! EventID, HexInt64 Keywords, FileTime SystemTime, GUID, SID, UTF-16 strings, Binary...).
+//! With [`Layout::Nested`] the `<EventData>` is a template of its own, whose instance is the
+//! value of a BinXML substitution of the event's template, as Windows writes manifest events.
 //! Output is deterministic: the same events give the same bytes.
 //!
 //! ```
@@ -54,4 +56,5 @@ mod templates;
 mod writer;
 
 pub use event::{Event, EventData};
+pub use templates::Layout;
 pub use writer::{EvtxWriter, StreamingEvtxWriter};

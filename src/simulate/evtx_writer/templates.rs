@@ -120,6 +120,29 @@ mod flag {
     pub(super) const VERSION: u8 = 8;
     pub(super) const OPCODE: u8 = 16;
     pub(super) const USER: u8 = 32;
+    /// The `<EventData>` is a nested template instance (a BinXML fragment value).
+    pub(super) const FRAGMENT: u8 = 64;
+}
+
+/// How an event's template is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Layout {
+    /// One template holds `<System>` and `<EventData>`.
+    #[default]
+    Flat,
+    /// As Windows writes manifest events: the event's template holds `<System>` and a
+    /// substitution whose value is a BinXML fragment, itself an instance of an
+    /// `<EventData>` template.
+    Nested,
+}
+
+/// Which template of a layout a shape is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    /// `<Event>` with `<System>` and `<EventData>`, or a fragment slot in place of it.
+    Event,
+    /// `<EventData>` alone: the fragment's template.
+    EventData,
 }
 
 /// The `<EventData>` part of a shape.
@@ -138,6 +161,7 @@ pub(crate) enum DataShape {
 pub(crate) struct Shape {
     flags: u8,
     data: DataShape,
+    part: Part,
 }
 
 /// An event turned into its shape and substitution values.
@@ -147,11 +171,14 @@ pub(crate) struct Prepared<'a> {
     pub(crate) shape: Shape,
     /// The substitution values, by index.
     pub(crate) values: Vec<Value<'a>>,
+    /// With [`Layout::Nested`]: the `<EventData>` template's shape and values, the value
+    /// of the slot [`Value::Fragment`] stands in.
+    pub(crate) fragment: Option<(Shape, Vec<Value<'a>>)>,
 }
 
 /// The shape and values of `event` as record `record_id`, or `None` when it has more than
 /// [`MAX_DATA_ITEMS`] data items.
-pub(crate) fn prepare(event: &Event, record_id: u64) -> Option<Prepared<'_>> {
+pub(crate) fn prepare(event: &Event, record_id: u64, layout: Layout) -> Option<Prepared<'_>> {
     let items = match &event.data {
         EventData::None => 0,
         EventData::Named { fields, .. } => fields.len(),
@@ -225,9 +252,35 @@ pub(crate) fn prepare(event: &Event, record_id: u64) -> Option<Prepared<'_>> {
     if let Some(b) = binary {
         values.push(Value::binary(b));
     }
-    Some(Prepared {
-        shape: Shape { flags, data },
-        values,
+    let flat = Shape {
+        flags,
+        data,
+        part: Part::Event,
+    };
+    Some(match (layout, flat.data) {
+        (Layout::Flat, data) | (Layout::Nested, data @ DataShape::None) => Prepared {
+            shape: Shape { data, ..flat },
+            values,
+            fragment: None,
+        },
+        (Layout::Nested, data) => {
+            let items = values.split_off(usize::from(idx::FIRST_DATA));
+            values.push(Value::Fragment);
+            let inner = Shape {
+                flags: 0,
+                data,
+                part: Part::EventData,
+            };
+            Prepared {
+                shape: Shape {
+                    flags: flags | flag::FRAGMENT,
+                    data: DataShape::None,
+                    part: Part::Event,
+                },
+                values,
+                fragment: Some((inner, items)),
+            }
+        }
     })
 }
 
@@ -238,7 +291,11 @@ impl Shape {
 
     /// The template's GUID: a deterministic 128-bit FNV-1a hash of the shape.
     pub(crate) fn guid(&self) -> [u8; 16] {
-        let mut bytes = vec![b'E', b'W', 1, self.flags];
+        let part = match self.part {
+            Part::Event => 1,
+            Part::EventData => 2,
+        };
+        let mut bytes = vec![b'E', b'W', part, self.flags];
         let push_len = |bytes: &mut Vec<u8>, n: usize| {
             bytes.extend_from_slice(&(n as u64).to_le_bytes());
         };
@@ -264,6 +321,71 @@ impl Shape {
 
     /// The template's element tree.
     pub(crate) fn template(&self) -> Element {
+        match self.part {
+            Part::Event => self.event_template(),
+            Part::EventData => self.event_data(0).unwrap_or(Element {
+                name: XmlName::EventData,
+                attrs: Vec::new(),
+                children: Vec::new(),
+            }),
+        }
+    }
+
+    /// The `<EventData>` element, its values from index `first` on; `None` without one.
+    fn event_data(&self, first: u16) -> Option<Element> {
+        // EventData values are NormalSubstitutions so that empty strings keep their element.
+        let data_sub = |i: usize, value_type: u8| Substitution {
+            index: first.saturating_add(u16::try_from(i).unwrap_or(u16::MAX)),
+            value_type,
+            optional: false,
+        };
+        let data_item = |i: usize, attrs: Vec<(XmlName, AttrValue)>| {
+            Content::Element(Element {
+                name: XmlName::Data,
+                attrs,
+                children: vec![Content::Sub(data_sub(i, value_type::STRING))],
+            })
+        };
+        let binary_item = |i: usize| {
+            Content::Element(Element {
+                name: XmlName::Binary,
+                attrs: Vec::new(),
+                children: vec![Content::Sub(data_sub(i, value_type::BINARY))],
+            })
+        };
+        let children = match &self.data {
+            DataShape::None => return None,
+            DataShape::Named { names, binary } => {
+                let mut items: Vec<Content> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        data_item(i, vec![(XmlName::NameAttr, AttrValue::Text(n.clone()))])
+                    })
+                    .collect();
+                if *binary {
+                    items.push(binary_item(names.len()));
+                }
+                items
+            }
+            DataShape::Positional { count, binary } => {
+                let mut items: Vec<Content> =
+                    (0..*count).map(|i| data_item(i, Vec::new())).collect();
+                if *binary {
+                    items.push(binary_item(*count));
+                }
+                items
+            }
+        };
+        Some(Element {
+            name: XmlName::EventData,
+            attrs: Vec::new(),
+            children,
+        })
+    }
+
+    /// The `<Event>` template: `<System>`, then `<EventData>` or the fragment slot.
+    fn event_template(&self) -> Element {
         // Strings are NormalSubstitutions so that an empty one still renders (an optional
         // empty string is left out); fixed-size values are optional, as Windows writes them.
         let sub = |index: u16, value_type: u8| Substitution {
@@ -369,55 +491,14 @@ impl Shape {
             children: system,
         })];
 
-        // EventData values are NormalSubstitutions so that empty strings keep their element.
-        let data_sub = |i: usize, value_type: u8| Substitution {
-            index: idx::FIRST_DATA.saturating_add(u16::try_from(i).unwrap_or(u16::MAX)),
-            value_type,
-            optional: false,
-        };
-        let data_item = |i: usize, attrs: Vec<(XmlName, AttrValue)>| {
-            Content::Element(Element {
-                name: XmlName::Data,
-                attrs,
-                children: vec![Content::Sub(data_sub(i, value_type::STRING))],
-            })
-        };
-        let binary_item = |i: usize| {
-            Content::Element(Element {
-                name: XmlName::Binary,
-                attrs: Vec::new(),
-                children: vec![Content::Sub(data_sub(i, value_type::BINARY))],
-            })
-        };
-        let data = match &self.data {
-            DataShape::None => None,
-            DataShape::Named { names, binary } => {
-                let mut items: Vec<Content> = names
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| {
-                        data_item(i, vec![(XmlName::NameAttr, AttrValue::Text(n.clone()))])
-                    })
-                    .collect();
-                if *binary {
-                    items.push(binary_item(names.len()));
-                }
-                Some(items)
-            }
-            DataShape::Positional { count, binary } => {
-                let mut items: Vec<Content> =
-                    (0..*count).map(|i| data_item(i, Vec::new())).collect();
-                if *binary {
-                    items.push(binary_item(*count));
-                }
-                Some(items)
-            }
-        };
-        if let Some(children) = data {
-            event.push(Content::Element(Element {
-                name: XmlName::EventData,
-                attrs: Vec::new(),
-                children,
+        if let Some(data) = self.event_data(idx::FIRST_DATA) {
+            event.push(Content::Element(data));
+        }
+        if self.has(flag::FRAGMENT) {
+            event.push(Content::Sub(Substitution {
+                index: idx::FIRST_DATA,
+                value_type: value_type::BINXML,
+                optional: false,
             }));
         }
 
@@ -543,12 +624,12 @@ mod tests {
     #[test]
     fn shapes_differ_and_guids_are_stable() {
         let mut e = Event::default();
-        let a = prepare(&e, 1).unwrap().shape;
+        let a = prepare(&e, 1, Layout::Flat).unwrap().shape;
         e.qualifiers = Some(0);
-        let b = prepare(&e, 2).unwrap().shape;
+        let b = prepare(&e, 2, Layout::Flat).unwrap().shape;
         assert_ne!(a, b);
         assert_ne!(a.guid(), b.guid());
-        assert_eq!(b.guid(), prepare(&e, 3).unwrap().shape.guid());
+        assert_eq!(b.guid(), prepare(&e, 3, Layout::Flat).unwrap().shape.guid());
     }
 
     #[test]
@@ -560,6 +641,6 @@ mod tests {
             },
             ..Event::default()
         };
-        assert!(prepare(&e, 1).is_none());
+        assert!(prepare(&e, 1, Layout::Flat).is_none());
     }
 }

@@ -10,7 +10,7 @@ use crate::simulate::evtx_writer::binxml::{MAX_BINARY_BYTES, MAX_VALUE_UNITS};
 use crate::simulate::evtx_writer::chunk::ChunkBuilder;
 use crate::simulate::evtx_writer::event::{Event, EventData};
 use crate::simulate::evtx_writer::header::{file_header, FILE_HEADER_SIZE};
-use crate::simulate::evtx_writer::templates::MAX_DATA_ITEMS;
+use crate::simulate::evtx_writer::templates::{Layout, MAX_DATA_ITEMS};
 
 /// Most chunks a file can have (the header's chunk count is 16-bit).
 const MAX_CHUNKS: u32 = u16::MAX as u32;
@@ -20,14 +20,16 @@ struct Assembler {
     current: ChunkBuilder,
     next_id: u64,
     finished: u32,
+    layout: Layout,
 }
 
 impl Assembler {
-    fn new() -> Self {
+    fn new(layout: Layout) -> Self {
         Assembler {
-            current: ChunkBuilder::new(),
+            current: ChunkBuilder::with_layout(layout),
             next_id: 1,
             finished: 0,
+            layout,
         }
     }
 
@@ -44,7 +46,7 @@ impl Assembler {
             if self.finished + 1 >= MAX_CHUNKS {
                 return (None, None);
             }
-            let full = std::mem::replace(&mut self.current, ChunkBuilder::new());
+            let full = std::mem::replace(&mut self.current, ChunkBuilder::with_layout(self.layout));
             done = Some(full.finish());
             self.finished += 1;
             if self.current.try_add(id, event).is_ok() {
@@ -207,8 +209,13 @@ impl Default for EvtxWriter {
 impl EvtxWriter {
     /// An empty log.
     pub fn new() -> Self {
+        Self::with_layout(Layout::Flat)
+    }
+
+    /// An empty log whose events get templates laid out as `layout` says.
+    pub fn with_layout(layout: Layout) -> Self {
         EvtxWriter {
-            asm: Assembler::new(),
+            asm: Assembler::new(layout),
             chunks: Vec::new(),
         }
     }
@@ -270,13 +277,18 @@ pub struct StreamingEvtxWriter<W: Write + Seek> {
 
 impl<W: Write + Seek> StreamingEvtxWriter<W> {
     /// Starts a file at the current position of `out` (writes a placeholder header).
-    pub fn new(mut out: W) -> io::Result<Self> {
+    pub fn new(out: W) -> io::Result<Self> {
+        Self::with_layout(out, Layout::Flat)
+    }
+
+    /// Starts a file whose events get templates laid out as `layout` says.
+    pub fn with_layout(mut out: W, layout: Layout) -> io::Result<Self> {
         let start = out.stream_position()?;
         out.write_all(&[0u8; FILE_HEADER_SIZE])?;
         Ok(StreamingEvtxWriter {
             out,
             start,
-            asm: Assembler::new(),
+            asm: Assembler::new(layout),
         })
     }
 
