@@ -9,7 +9,7 @@
 //! path from then on only if both gave the same event.
 
 use super::template::{definition_bytes, fragment_plan_at, plan_at, Plan, Source, Target, Within};
-use super::value::{filetime_us, number, resolve, shape_into, shape_into_more};
+use super::value::{filetime_us, is_empty, number, resolve, shape_into, shape_into_more};
 use crate::parse::eventdata::{DataJson, Event, Tag};
 use crate::parse::lifecycle::may_read;
 use evtx::binxml::value_variant::BinXmlValue;
@@ -294,8 +294,12 @@ impl Filling<'_> {
         values: &[BinXmlValue<'_>],
         nested: Option<(&Plan, &[BinXmlValue<'_>])>,
     ) -> Option<()> {
-        for ((target, source), key) in plan.fields.iter().zip(&plan.keys) {
+        let fields = plan.fields.iter().zip(&plan.keys).zip(&plan.omit_empty);
+        for (((target, source), key), omit_empty) in fields {
             if self.system(target, source, values)? {
+                continue;
+            }
+            if *omit_empty && is_empty(source, values) {
                 continue;
             }
             let ev = &self.out.ev;

@@ -78,6 +78,9 @@ pub enum Within {
 pub struct Plan {
     /// Each field and where its value comes from.
     pub fields: Vec<(Target, Source)>,
+    /// Per field, whether the renderer leaves its element out when the value is empty
+    /// (its whole content is one optional substitution).
+    pub omit_empty: Vec<bool>,
     /// Per field, the JSON key of a `<Data>` item whose name the template writes
     /// (`"Name":`, or `"Name#2":` for the second of that name), when no item takes its
     /// name from a slot.
@@ -85,7 +88,9 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn new(fields: Vec<(Target, Source)>) -> Plan {
+    fn new(fields: Fields) -> Plan {
+        let (fields, omit_empty): (Vec<_>, Vec<_>) =
+            fields.into_iter().map(|(t, s, o)| ((t, s), o)).unzip();
         fn literal(t: &Target) -> Option<&str> {
             match t {
                 Target::Data(Some(Source::Literal(n))) if !n.is_empty() => Some(n.as_str()),
@@ -111,12 +116,16 @@ impl Plan {
                 Some(key)
             })
             .collect();
-        Plan { fields, keys }
+        Plan {
+            fields,
+            omit_empty,
+            keys,
+        }
     }
 }
 
 /// The fields of a plan being made.
-type Fields = Vec<(Target, Source)>;
+type Fields = Vec<(Target, Source, bool)>;
 
 /// One element of the definition.
 #[derive(Debug, Default)]
@@ -124,7 +133,18 @@ struct Element {
     name: String,
     attributes: Vec<(String, Vec<Source>)>,
     text: Vec<Source>,
+    /// The slots of `text` that are optional substitutions.
+    optional: Vec<u16>,
     children: Vec<Element>,
+}
+
+impl Element {
+    /// Whether the renderer leaves the element out when its value is empty: its whole
+    /// content is one optional substitution.
+    fn omitted_when_empty(&self) -> bool {
+        matches!(self.text.as_slice(), [Source::Slot(i)] if self.optional.contains(i))
+            && self.children.is_empty()
+    }
 }
 
 /// The plan of the template definition at `offset` of `chunk` (the chunk's bytes), or
@@ -136,7 +156,7 @@ pub fn plan_at(chunk: &[u8], offset: usize) -> Option<Plan> {
         .text
         .iter()
         .filter_map(|p| match p {
-            Source::Slot(i) => Some((Target::Fragment(Within::Event), Source::Slot(*i))),
+            Source::Slot(i) => Some((Target::Fragment(Within::Event), Source::Slot(*i), false)),
             Source::Literal(_) | Source::Empty => None,
         })
         .collect();
@@ -210,13 +230,13 @@ fn system(section: &Element, plan: &mut Fields) -> Option<()> {
         if tag.has_attributes() {
             for (name, value) in &child.attributes {
                 let target = Target::SystemAttribute(tag, local(name).to_string());
-                plan.push((target, one(value)?));
+                plan.push((target, one(value)?, false));
             }
         }
         if !child.children.is_empty() {
             return None;
         }
-        plan.push((Target::SystemText(tag), one(&child.text)?));
+        plan.push((Target::SystemText(tag), one(&child.text)?, false));
     }
     Some(())
 }
@@ -228,8 +248,9 @@ fn event_data(section: &Element, plan: &mut Fields) -> Option<()> {
             return None;
         }
         let value = one(&child.text)?;
+        let omit = child.omitted_when_empty();
         match local(&child.name) {
-            "Binary" => plan.push((Target::Binary, value)),
+            "Binary" => plan.push((Target::Binary, value, omit)),
             "Data" => {
                 let name = child
                     .attributes
@@ -237,9 +258,9 @@ fn event_data(section: &Element, plan: &mut Fields) -> Option<()> {
                     .find(|(n, _)| local(n) == "Name")
                     .map(|(_, v)| one(v))
                     .map_or(Some(None), |v| v.map(Some))?;
-                plan.push((Target::Data(name), value));
+                plan.push((Target::Data(name), value, omit));
             }
-            _ => plan.push((Target::Item, value)),
+            _ => plan.push((Target::Item, value, omit)),
         }
     }
     Some(())
@@ -251,7 +272,7 @@ fn user_data(element: &Element, path: &str, plan: &mut Fields) -> Option<()> {
     for piece in &element.text {
         match (path, piece) {
             ("", Source::Slot(i)) => {
-                plan.push((Target::Fragment(Within::UserData), Source::Slot(*i)))
+                plan.push((Target::Fragment(Within::UserData), Source::Slot(*i), false))
             }
             (_, Source::Slot(_)) => return None,
             (_, Source::Literal(_) | Source::Empty) => {}
@@ -266,7 +287,8 @@ fn user_data(element: &Element, path: &str, plan: &mut Fields) -> Option<()> {
         if child.children.is_empty() {
             // The XML reader keeps no text of UserData's own children.
             if !path.is_empty() {
-                plan.push((Target::UserData(here), one(&child.text)?));
+                let omit = child.omitted_when_empty();
+                plan.push((Target::UserData(here), one(&child.text)?, omit));
             }
         } else if !child.text.is_empty() {
             return None;
@@ -369,8 +391,14 @@ impl Reader<'_> {
                 token::VALUE | token::NORMAL_SUBSTITUTION | token::OPTIONAL_SUBSTITUTION => {
                     let piece = self.piece(t & !token::MORE)?;
                     let open = stack.last_mut()?;
-                    match (in_attribute, open.attributes.last_mut()) {
-                        (true, Some((_, value))) => value.push(piece),
+                    match (in_attribute, open.attributes.last_mut(), &piece) {
+                        (true, Some((_, value)), _) => value.push(piece),
+                        (_, _, Source::Slot(i))
+                            if t & !token::MORE == token::OPTIONAL_SUBSTITUTION =>
+                        {
+                            open.optional.push(*i);
+                            open.text.push(piece);
+                        }
                         _ => open.text.push(piece),
                     }
                 }

@@ -169,6 +169,17 @@ pub fn filetime_us(source: &Source, values: &[BinXmlValue<'_>]) -> Option<i64> {
     (ticks < YEAR_10000_TICKS).then(|| (ticks as i64 - UNIX_EPOCH_TICKS).div_euclid(10))
 }
 
+/// Whether `source` is a slot whose value is empty (or missing), as the renderer
+/// judges an optional substitution.
+pub fn is_empty(source: &Source, values: &[BinXmlValue<'_>]) -> bool {
+    match source {
+        Source::Slot(i) => values
+            .get(usize::from(*i))
+            .is_none_or(|v| type_code(v).is_none_or(|(_, empty)| empty)),
+        Source::Literal(_) | Source::Empty => false,
+    }
+}
+
 /// The text `source` gives, in `buf` when it comes from a slot.
 pub fn resolve<'a>(
     source: &'a Source,
