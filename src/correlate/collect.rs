@@ -346,24 +346,30 @@ impl Collected {
                     count: 1,
                 });
             } else if let (Some(tt), Some(s0)) = (tt, s0) {
-                if tt >= LONG_REQUEST_MS {
-                    let k = (
-                        s.unwrap_or(-1),
-                        s0.div_euclid(1_000_000),
-                        t.div_euclid(1_000_000),
-                    );
-                    // Rows come in time order: a request like the one before adds to it.
-                    let room = self.long_requests.len() < LONG_CAP;
-                    match self.long_requests.last_mut() {
-                        Some(last) if (last.0, last.1, last.2) == k => last.3 += 1,
-                        _ if room => self.long_requests.push((k.0, k.1, k.2, 1)),
-                        _ => self.long_truncated = true,
-                    }
-                }
+                self.keep_long_request(s, s0, t, tt);
             }
         }
         if let Some((k, m)) = run {
             self.traffic.entry(k).or_default().add(&m);
+        }
+    }
+
+    /// A successful request of `tt` ms from `s0` to `t` on site `s`, kept when long.
+    fn keep_long_request(&mut self, s: Option<i64>, s0: i64, t: i64, tt: i64) {
+        if tt < LONG_REQUEST_MS {
+            return;
+        }
+        let k = (
+            s.unwrap_or(-1),
+            s0.div_euclid(1_000_000),
+            t.div_euclid(1_000_000),
+        );
+        // Rows come in time order: a request like the one before adds to it.
+        let room = self.long_requests.len() < LONG_CAP;
+        match self.long_requests.last_mut() {
+            Some(last) if (last.0, last.1, last.2) == k => last.3 += 1,
+            _ if room => self.long_requests.push((k.0, k.1, k.2, 1)),
+            _ => self.long_truncated = true,
         }
     }
 

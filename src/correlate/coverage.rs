@@ -109,11 +109,70 @@ fn clocks(of: &[&SourceRef<'_>]) -> String {
         .join(" ")
 }
 
+/// What a source kind's coverage row says beyond its figures, if anything.
+fn note(
+    kind: SourceKind,
+    of: &[&SourceRef<'_>],
+    read: u64,
+    problems_total: usize,
+    exports: bool,
+    c: &Collected,
+) -> Option<String> {
+    let legacy = matches!(
+        kind,
+        SourceKind::IisNative | SourceKind::Ncsa | SourceKind::IisAdvanced
+    );
+    let (_, missing) = covered(kind)?;
+    let note = if kind == SourceKind::EventExport || legacy {
+        Some(clocks(of))
+    } else if read == 0 && kind == SourceKind::Evtx && exports {
+        Some("No .evtx: the events come from exported event logs (see below).".to_string())
+    } else if read == 0 {
+        Some(missing.to_string())
+    } else if problems_total > 0 {
+        Some(format!(
+            "{problems_total} file(s) were not read completely; what they held may be missing."
+        ))
+    } else {
+        None
+    };
+    match note {
+        None if kind == SourceKind::W3c && c.long_truncated => Some(format!(
+            "More than {} distinct long requests: counts of requests in flight when a worker died are incomplete.",
+            super::collect::LONG_CAP
+        )),
+        n => n,
+    }
+}
+
+/// One row per event log channel seen: its span and records.
+fn event_log_coverage(c: &Collected) -> Vec<Coverage> {
+    c.event_logs
+        .iter()
+        .map(|(channel, (first, last, n))| Coverage {
+            source: format!("event log {channel}"),
+            files: 0,
+            first: Some(format_rfc3339(*first, 0)),
+            last: Some(format_rfc3339(*last, 0)),
+            rows: *n,
+            gaps: Vec::new(),
+            problems: Vec::new(),
+            problems_total: 0,
+            note: (channel == "System").then(|| {
+                format!(
+                    "Worker process and recycle events before {} cannot be seen.",
+                    format_rfc3339(*first, 0)
+                )
+            }),
+        })
+        .collect()
+}
+
 /// Coverage of every source of a bundle.
 pub fn coverage(sources: &[SourceRef<'_>], c: &Collected) -> Vec<Coverage> {
     let mut out = Vec::new();
     for &kind in SourceKind::ALL {
-        let Some((label, missing)) = covered(kind) else {
+        let Some((label, _)) = covered(kind) else {
             continue;
         };
         let of: Vec<&SourceRef<'_>> = sources.iter().filter(|s| s.kind == kind).collect();
@@ -135,26 +194,7 @@ pub fn coverage(sources: &[SourceRef<'_>], c: &Collected) -> Vec<Coverage> {
             .map(|s| format!("{} ({}): {}", s.path, s.status, cut_reason(s.reason)))
             .collect();
         let read = of.iter().filter(|s| s.status != ReadStatus::Failed).count() as u64;
-        let note = if kind == SourceKind::EventExport || legacy {
-            Some(clocks(&of))
-        } else if read == 0 && kind == SourceKind::Evtx && exports {
-            Some("No .evtx: the events come from exported event logs (see below).".to_string())
-        } else if read == 0 {
-            Some(missing.to_string())
-        } else if problems_total > 0 {
-            Some(format!(
-                "{problems_total} file(s) were not read completely; what they held may be missing."
-            ))
-        } else {
-            None
-        };
-        let note = match note {
-            None if kind == SourceKind::W3c && c.long_truncated => Some(format!(
-                "More than {} distinct long requests: counts of requests in flight when a worker died are incomplete.",
-                super::collect::LONG_CAP
-            )),
-            n => n,
-        };
+        let note = note(kind, &of, read, problems_total, exports, c);
         let gaps = if kind == SourceKind::W3c {
             let minutes: BTreeSet<i64> = c.traffic.keys().map(|(_, m)| *m).collect();
             gaps(&minutes)
@@ -173,23 +213,6 @@ pub fn coverage(sources: &[SourceRef<'_>], c: &Collected) -> Vec<Coverage> {
             note,
         });
     }
-    for (channel, (first, last, n)) in &c.event_logs {
-        out.push(Coverage {
-            source: format!("event log {channel}"),
-            files: 0,
-            first: Some(format_rfc3339(*first, 0)),
-            last: Some(format_rfc3339(*last, 0)),
-            rows: *n,
-            gaps: Vec::new(),
-            problems: Vec::new(),
-            problems_total: 0,
-            note: (channel == "System").then(|| {
-                format!(
-                    "Worker process and recycle events before {} cannot be seen.",
-                    format_rfc3339(*first, 0)
-                )
-            }),
-        });
-    }
+    out.extend(event_log_coverage(c));
     out
 }
