@@ -189,20 +189,40 @@ pub(crate) fn prepare(event: &Event, record_id: u64, layout: Layout) -> Option<P
     }
     let guid = event.provider_guid.as_deref().and_then(parse_guid);
     let sid = event.user_sid.as_deref().and_then(parse_sid);
-    let mut flags = 0u8;
-    let mut set = |present: bool, bit: u8| {
-        if present {
-            flags |= bit;
-        }
+    let flags = system_flags(event, guid.is_some(), sid.is_some());
+    let mut values = system_values(event, record_id, guid, sid);
+    let data = data_values(event, &mut values);
+    let flat = Shape {
+        flags,
+        data,
+        part: Part::Event,
     };
-    set(guid.is_some(), flag::GUID);
-    set(event.event_source_name.is_some(), flag::SOURCE);
-    set(event.qualifiers.is_some(), flag::QUALIFIERS);
-    set(event.version.is_some(), flag::VERSION);
-    set(event.opcode.is_some(), flag::OPCODE);
-    set(sid.is_some(), flag::USER);
+    Some(lay_out(flat, values, layout))
+}
 
-    let mut values = vec![
+/// The optional `<System>` parts `event` has.
+fn system_flags(event: &Event, guid: bool, sid: bool) -> u8 {
+    [
+        (guid, flag::GUID),
+        (event.event_source_name.is_some(), flag::SOURCE),
+        (event.qualifiers.is_some(), flag::QUALIFIERS),
+        (event.version.is_some(), flag::VERSION),
+        (event.opcode.is_some(), flag::OPCODE),
+        (sid, flag::USER),
+    ]
+    .into_iter()
+    .filter(|(present, _)| *present)
+    .fold(0, |flags, (_, bit)| flags | bit)
+}
+
+/// The `<System>` values, indices 0 to 16.
+fn system_values(
+    event: &Event,
+    record_id: u64,
+    guid: Option<[u8; 16]>,
+    sid: Option<Vec<u8>>,
+) -> Vec<Value<'_>> {
+    let values = vec![
         Value::U8(event.level),
         event.opcode.map_or(Value::Null, Value::U8),
         Value::U16(event.task),
@@ -225,7 +245,12 @@ pub(crate) fn prepare(event: &Event, record_id: u64, layout: Layout) -> Option<P
         Value::string(&event.computer),
     ];
     debug_assert_eq!(values.len(), usize::from(idx::FIRST_DATA));
+    values
+}
 
+/// Appends the `<EventData>` values (items, then `<Binary>`) to `values`; returns the
+/// data's shape.
+fn data_values<'a>(event: &'a Event, values: &mut Vec<Value<'a>>) -> DataShape {
     let (data, binary) = match &event.data {
         EventData::None => (DataShape::None, None),
         EventData::Named { fields, binary } => {
@@ -252,12 +277,13 @@ pub(crate) fn prepare(event: &Event, record_id: u64, layout: Layout) -> Option<P
     if let Some(b) = binary {
         values.push(Value::binary(b));
     }
-    let flat = Shape {
-        flags,
-        data,
-        part: Part::Event,
-    };
-    Some(match (layout, flat.data) {
+    data
+}
+
+/// The flat shape and values as `layout` writes them: unchanged, or with the data
+/// moved into a fragment.
+fn lay_out(flat: Shape, mut values: Vec<Value<'_>>, layout: Layout) -> Prepared<'_> {
+    match (layout, flat.data) {
         (Layout::Flat, data) | (Layout::Nested, data @ DataShape::None) => Prepared {
             shape: Shape { data, ..flat },
             values,
@@ -273,7 +299,7 @@ pub(crate) fn prepare(event: &Event, record_id: u64, layout: Layout) -> Option<P
             };
             Prepared {
                 shape: Shape {
-                    flags: flags | flag::FRAGMENT,
+                    flags: flat.flags | flag::FRAGMENT,
                     data: DataShape::None,
                     part: Part::Event,
                 },
@@ -281,7 +307,7 @@ pub(crate) fn prepare(event: &Event, record_id: u64, layout: Layout) -> Option<P
                 fragment: Some((inner, items)),
             }
         }
-    })
+    }
 }
 
 impl Shape {
@@ -384,33 +410,8 @@ impl Shape {
         })
     }
 
-    /// The `<Event>` template: `<System>`, then `<EventData>` or the fragment slot.
-    fn event_template(&self) -> Element {
-        // Strings are NormalSubstitutions so that an empty one still renders (an optional
-        // empty string is left out); fixed-size values are optional, as Windows writes them.
-        let sub = |index: u16, value_type: u8| Substitution {
-            index,
-            value_type,
-            optional: value_type != value_type::STRING,
-        };
-        let attr = |name: XmlName, index: u16, value_type: u8| {
-            (name, AttrValue::Sub(sub(index, value_type)))
-        };
-        let leaf = |name: XmlName, index: u16, value_type: u8| {
-            Content::Element(Element {
-                name,
-                attrs: Vec::new(),
-                children: vec![Content::Sub(sub(index, value_type))],
-            })
-        };
-        let empty = |name: XmlName, attrs: Vec<(XmlName, AttrValue)>| {
-            Content::Element(Element {
-                name,
-                attrs,
-                children: Vec::new(),
-            })
-        };
-
+    /// The children of the `<System>` template.
+    fn system_children(&self) -> Vec<Content> {
         let mut provider = vec![attr(
             XmlName::NameAttr,
             idx::PROVIDER_NAME,
@@ -485,6 +486,12 @@ impl Shape {
         }
         system.push(empty(XmlName::Security, security));
 
+        system
+    }
+
+    /// The `<Event>` template: `<System>`, then `<EventData>` or the fragment slot.
+    fn event_template(&self) -> Element {
+        let system = self.system_children();
         let mut event = vec![Content::Element(Element {
             name: XmlName::System,
             attrs: Vec::new(),
@@ -508,6 +515,36 @@ impl Shape {
             children: event,
         }
     }
+}
+
+// Strings are NormalSubstitutions so that an empty one still renders (an optional empty
+// string is left out); fixed-size values are optional, as Windows writes them.
+fn sub(index: u16, value_type: u8) -> Substitution {
+    Substitution {
+        index,
+        value_type,
+        optional: value_type != value_type::STRING,
+    }
+}
+
+fn attr(name: XmlName, index: u16, value_type: u8) -> (XmlName, AttrValue) {
+    (name, AttrValue::Sub(sub(index, value_type)))
+}
+
+fn leaf(name: XmlName, index: u16, value_type: u8) -> Content {
+    Content::Element(Element {
+        name,
+        attrs: Vec::new(),
+        children: vec![Content::Sub(sub(index, value_type))],
+    })
+}
+
+fn empty(name: XmlName, attrs: Vec<(XmlName, AttrValue)>) -> Content {
+    Content::Element(Element {
+        name,
+        attrs,
+        children: Vec::new(),
+    })
 }
 
 /// 128-bit FNV-1a.
