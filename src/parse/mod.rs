@@ -6,6 +6,7 @@ pub mod access;
 pub mod appconfig;
 pub mod carry;
 pub mod classify;
+pub mod data_json;
 pub mod eventdata;
 pub mod evtx;
 pub mod export;

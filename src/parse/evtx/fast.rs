@@ -8,9 +8,11 @@
 //! first record of each shape in a file is read both ways, and the shape takes the fast
 //! path from then on only if both gave the same event.
 
-use super::template::{definition_bytes, fragment_plan_at, plan_at, Plan, Source, Target, Within};
+use super::definition::definition_bytes;
+use super::template::{fragment_plan_at, plan_at, Plan, Source, Target, Within};
 use super::value::{filetime_us, is_empty, number, resolve, shape_into, shape_into_more};
-use crate::parse::eventdata::{DataJson, Event, Tag};
+use crate::parse::data_json::DataJson;
+use crate::parse::eventdata::{Event, Tag};
 use crate::parse::lifecycle::may_read;
 use evtx::binxml::value_variant::BinXmlValue;
 use evtx::EvtxRecord;

@@ -2,11 +2,12 @@
 //! becomes an `events` row (and a `lifecycle` row when it matters to app pools); each
 //! chunk or record that fails is counted and reported, and reading goes on.
 //!
-//! `decode` reads one chunk's records (the fast path in `fast`, `template` and `value`, the XML
+//! `decode` reads one chunk's records (the fast path in `fast`, `definition`, `template` and `value`, the XML
 //! path through `parse::eventdata`); `padded` meets the file and the crate's errors;
 //! this file puts the records of a file in order and makes their rows.
 
 mod decode;
+mod definition;
 mod fast;
 mod padded;
 mod template;
